@@ -1,0 +1,1 @@
+list(APPEND HEARTH_KERNEL_SOURCES formats/ggml_type.cc)

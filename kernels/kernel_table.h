@@ -1,0 +1,44 @@
+// The kernel interface: one table of function pointers per backend and instruction set, filled once.
+// Callers never name an instruction set; they take ActiveKernels() (or a specific table in tests).
+#ifndef HEARTH_KERNELS_KERNEL_TABLE_H_
+#define HEARTH_KERNELS_KERNEL_TABLE_H_
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "kernels/formats/ggml_type.h"
+
+namespace hearth::kernels {
+
+enum class Isa { kScalar, kAvx2, kAvx512, kNeon, kNeonDotprod, kNeonI8mm };
+
+std::string_view IsaName(Isa isa);
+
+// All row functions take n elements, a multiple of the format's block size.
+using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
+using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
+// Dot product of a weight row `x` (this format) with an activation row `y` already in `dot_type`.
+using VecDotFn = float (*)(int64_t n, const void* x, const void* y);
+
+struct FormatKernels {
+  DequantizeRowFn dequantize_row = nullptr;
+  QuantizeRowFn quantize_row = nullptr;  // Reference quantizer; for Q8_0/Q8_1/Q8_K the activation one.
+  VecDotFn vec_dot = nullptr;
+  GgmlType dot_type = GgmlType::kF32;    // Format the activations are converted to for vec_dot.
+};
+
+struct KernelTable {
+  Isa isa = Isa::kScalar;
+  std::array<FormatKernels, kGgmlTypeLimit> formats{};
+
+  const FormatKernels& format(GgmlType type) const { return formats[static_cast<uint32_t>(type)]; }
+  FormatKernels& format(GgmlType type) { return formats[static_cast<uint32_t>(type)]; }
+};
+
+// The scalar reference: the fallback on every machine and the oracle for every other table.
+const KernelTable& ScalarKernels();
+
+}  // namespace hearth::kernels
+
+#endif  // HEARTH_KERNELS_KERNEL_TABLE_H_

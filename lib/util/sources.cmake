@@ -1,0 +1,1 @@
+list(APPEND HEARTH_CORE_SOURCES util/mapped_file.cc)
