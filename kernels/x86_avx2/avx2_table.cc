@@ -1,0 +1,17 @@
+#include "kernels/x86_avx2/avx2_kernels.h"
+
+namespace hearth::kernels {
+
+const KernelTable& Avx2Kernels() {
+  static const KernelTable table = [] {
+    KernelTable t = ScalarKernels();
+    t.isa = Isa::kAvx2;
+    avx2::RegisterFloatFormats(t);
+    avx2::RegisterLegacyQuants(t);
+    avx2::RegisterKQuants(t);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace hearth::kernels

@@ -1,0 +1,7 @@
+#include "kernels/x86_avx2/avx2_kernels.h"
+
+namespace hearth::kernels::avx2 {
+
+void RegisterKQuants(KernelTable& table) {}
+
+}  // namespace hearth::kernels::avx2

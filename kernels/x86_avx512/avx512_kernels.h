@@ -1,0 +1,16 @@
+// AVX512 kernels, registered per format family into the avx512 KernelTable (which starts as a copy of the
+// scalar table, so formats without a AVX512 kernel fall back to the reference).
+#ifndef HEARTH_KERNELS_X86_AVX512_AVX512_KERNELS_H_
+#define HEARTH_KERNELS_X86_AVX512_AVX512_KERNELS_H_
+
+#include "kernels/kernel_table.h"
+
+namespace hearth::kernels::avx512 {
+
+void RegisterFloatFormats(KernelTable& table);  // F32, F16, BF16
+void RegisterLegacyQuants(KernelTable& table);  // Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, IQ4_NL
+void RegisterKQuants(KernelTable& table);       // Q2_K .. Q6_K, Q8_K, IQ4_XS
+
+}  // namespace hearth::kernels::avx512
+
+#endif  // HEARTH_KERNELS_X86_AVX512_AVX512_KERNELS_H_

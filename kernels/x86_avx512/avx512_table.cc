@@ -1,0 +1,17 @@
+#include "kernels/x86_avx512/avx512_kernels.h"
+
+namespace hearth::kernels {
+
+const KernelTable& Avx512Kernels() {
+  static const KernelTable table = [] {
+    KernelTable t = ScalarKernels();
+    t.isa = Isa::kAvx512;
+    avx512::RegisterFloatFormats(t);
+    avx512::RegisterLegacyQuants(t);
+    avx512::RegisterKQuants(t);
+    return t;
+  }();
+  return table;
+}
+
+}  // namespace hearth::kernels

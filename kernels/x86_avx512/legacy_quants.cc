@@ -1,0 +1,7 @@
+#include "kernels/x86_avx512/avx512_kernels.h"
+
+namespace hearth::kernels::avx512 {
+
+void RegisterLegacyQuants(KernelTable& table) {}
+
+}  // namespace hearth::kernels::avx512
