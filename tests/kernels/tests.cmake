@@ -11,3 +11,4 @@ foreach(pytest_file test_dequantize_vs_gguf.py)
     ENVIRONMENT "HEARTH_FORMAT_TOOL=$<TARGET_FILE:format_tool>;HEARTH_SHARED_DIR=${HEARTH_SHARED_DIR}"
     LABELS "python")
 endforeach()
+hearth_add_test(scalar_k_quants_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/scalar_k_quants_test.cc LIBS hearth_kernels)
