@@ -312,8 +312,10 @@ void QuantizeRowQ8_1(const float* src, void* dst, int64_t n) {
     const float d = QuantizeQ8(src, b[i].qs);
     int32_t qsum = 0;
     for (int j = 0; j < kQK; ++j) qsum += b[i].qs[j];
+    // s can exceed the f16 range (|x| near 65504 gives d * 4064); saturate so dots stay finite.
+    const float s = std::min(65504.0f, std::max(-65504.0f, d * static_cast<float>(qsum)));
     b[i].d = Fp32ToFp16(d);
-    b[i].s = Fp32ToFp16(d * static_cast<float>(qsum));
+    b[i].s = Fp32ToFp16(s);
   }
 }
 
