@@ -19,3 +19,4 @@ hearth_add_test(scalar_legacy_quants_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/scal
                 LIBS hearth_kernels)
 hearth_add_test(scalar_iq4_quants_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/scalar_iq4_quants_test.cc
                 LIBS hearth_kernels)
+hearth_add_test(scalar_k_quants_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/scalar_k_quants_test.cc LIBS hearth_kernels)
