@@ -1,9 +1,10 @@
 # AVX512 kernels: only these files are compiled with the AVX512 flags; the dispatcher checks the CPU first.
+# No implicit FP contraction (see x86_avx2/sources.cmake).
 set(HEARTH_AVX512_SOURCES
   x86_avx512/avx512_table.cc
   x86_avx512/float_formats.cc
   x86_avx512/legacy_quants.cc
   x86_avx512/k_quants.cc)
-set_source_files_properties(${HEARTH_AVX512_SOURCES} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx512vnni")
+set_source_files_properties(${HEARTH_AVX512_SOURCES} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-mavx512f;-mavx512bw;-mavx512vl;-mavx512dq;-mavx512vnni;-ffp-contract=off")
 list(APPEND HEARTH_KERNEL_SOURCES ${HEARTH_AVX512_SOURCES})
 list(APPEND HEARTH_KERNEL_DEFINITIONS HEARTH_KERNELS_AVX512)
