@@ -17,12 +17,16 @@ int IntDot(const int8_t* q, const int8_t* a, int len) {
 
 // Unpacks the 2-bit quants shared by Q2_K and Q3_K (values 0..3).
 void Unpack2Bit(const uint8_t* qs, int8_t* q) {
-  for (int i = 0; i < kQKK; ++i) q[i] = static_cast<int8_t>((qs[(i / 128) * 32 + i % 32] >> (2 * ((i % 128) / 32))) & 3);
+  for (int i = 0; i < kQKK; ++i) {
+    q[i] = static_cast<int8_t>((qs[(i / 128) * 32 + i % 32] >> (2 * ((i % 128) / 32))) & 3);
+  }
 }
 
 // Unpacks the 4-bit quants shared by Q4_K and Q5_K (values 0..15).
 void Unpack4Bit(const uint8_t* qs, int8_t* q) {
-  for (int i = 0; i < kQKK; ++i) q[i] = static_cast<int8_t>((qs[(i / 64) * 32 + i % 32] >> (4 * ((i % 64) / 32))) & 0x0f);
+  for (int i = 0; i < kQKK; ++i) {
+    q[i] = static_cast<int8_t>((qs[(i / 64) * 32 + i % 32] >> (4 * ((i % 64) / 32))) & 0x0f);
+  }
 }
 
 }  // namespace
@@ -56,7 +60,9 @@ float VecDotQ3K(int64_t n, const void* x, const void* y) {
       if (((wx[b].hmask[i % 32] >> (i / 32)) & 1) == 0) q[i] = static_cast<int8_t>(q[i] - 4);
     }
     int isum = 0;
-    for (int j = 0; j < 16; ++j) isum += GetScaleQ3K(wx[b].scales, j) * IntDot(q + 16 * j, ay[b].qs + 16 * j, 16);
+    for (int j = 0; j < 16; ++j) {
+      isum += GetScaleQ3K(wx[b].scales, j) * IntDot(q + 16 * j, ay[b].qs + 16 * j, 16);
+    }
     sum += ay[b].d * Fp16ToFp32(wx[b].d) * static_cast<float>(isum);
   }
   return sum;

@@ -208,7 +208,9 @@ void QuantizeQ2K(const float* src, void* dst, int64_t n) {
     blk.d = a.d;
     blk.dmin = a.dmin;
     for (int j = 0; j < 16; ++j) blk.scales[j] = static_cast<uint8_t>(a.sc[j] | (a.m[j] << 4));
-    for (int i = 0; i < kQKK; ++i) blk.qs[(i / 128) * 32 + i % 32] |= static_cast<uint8_t>(a.q[i] << (2 * ((i % 128) / 32)));
+    for (int i = 0; i < kQKK; ++i) {
+      blk.qs[(i / 128) * 32 + i % 32] |= static_cast<uint8_t>(a.q[i] << (2 * ((i % 128) / 32)));
+    }
   }
 }
 
@@ -222,7 +224,9 @@ void QuantizeQ4K(const float* src, void* dst, int64_t n) {
     blk.d = a.d;
     blk.dmin = a.dmin;
     for (int j = 0; j < 8; ++j) SetScaleMinK4(blk.scales, j, a.sc[j], a.m[j]);
-    for (int i = 0; i < kQKK; ++i) blk.qs[(i / 64) * 32 + i % 32] |= static_cast<uint8_t>(a.q[i] << (4 * ((i % 64) / 32)));
+    for (int i = 0; i < kQKK; ++i) {
+      blk.qs[(i / 64) * 32 + i % 32] |= static_cast<uint8_t>(a.q[i] << (4 * ((i % 64) / 32)));
+    }
   }
 }
 

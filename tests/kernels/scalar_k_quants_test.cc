@@ -21,6 +21,8 @@ namespace {
 
 constexpr GgmlType kWeightFormats[] = {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K,
                                        GgmlType::kQ6_K};
+constexpr GgmlType kAllFormats[] = {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K,
+                                    GgmlType::kQ6_K, GgmlType::kQ8_K};
 
 std::string Name(GgmlType type) { return std::string(GetGgmlTypeInfo(type).name); }
 
@@ -82,7 +84,8 @@ void ExpectDotMatches(GgmlType type, const std::vector<uint8_t>& weights, const 
     ref += static_cast<double>(w[i]) * a[i];
     mag += std::fabs(static_cast<double>(w[i]) * a[i]);
   }
-  const float got = ScalarKernels().format(type).vec_dot(static_cast<int64_t>(w.size()), weights.data(), qa.data());
+  const float got =
+      ScalarKernels().format(type).vec_dot(static_cast<int64_t>(w.size()), weights.data(), qa.data());
   EXPECT_NEAR(got, ref, 1e-5 * mag + 1e-30) << Name(type) << " n=" << w.size();
 }
 
@@ -163,15 +166,13 @@ TEST(ScalarKQuantsTest, QuantizationErrorWithinBounds) {
 
 TEST(ScalarKQuantsTest, ZerosQuantizeToZeros) {
   const std::vector<float> zeros(2 * kQKK, 0.0f);
-  for (GgmlType type : {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K,
-                        GgmlType::kQ8_K}) {
+  for (GgmlType type : kAllFormats) {
     for (float v : Dequantize(type, Quantize(type, zeros))) ASSERT_EQ(v, 0.0f) << Name(type);
   }
 }
 
 TEST(ScalarKQuantsTest, ConstantsAreReproducedClosely) {
-  for (GgmlType type : {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K,
-                        GgmlType::kQ8_K}) {
+  for (GgmlType type : kAllFormats) {
     for (float c : {1.0f, -1.0f, 0.37f, -2.5e-3f, 1000.0f}) {
       const std::vector<float> x(kQKK, c);
       for (float v : Dequantize(type, Quantize(type, x))) {
@@ -185,13 +186,14 @@ TEST(ScalarKQuantsTest, ExtremeMagnitudesStayFinite) {
   std::vector<std::vector<float>> inputs;
   for (float scale : {1e30f, 1e-30f, 1e-40f, 1e4f}) inputs.push_back(Gaussian(2 * kQKK, 11, scale));
   std::vector<float> extremes(kQKK);
-  for (int i = 0; i < kQKK; ++i) extremes[i] = (i % 2 ? 1.0f : -1.0f) * 3.0e38f / static_cast<float>(1 + i % 5);
+  for (int i = 0; i < kQKK; ++i) {
+    extremes[i] = (i % 2 ? 1.0f : -1.0f) * 3.0e38f / static_cast<float>(1 + i % 5);
+  }
   inputs.push_back(extremes);
   std::vector<float> outlier = Gaussian(kQKK, 12);
   outlier[100] = 1e6f;
   inputs.push_back(outlier);
-  for (GgmlType type : {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K,
-                        GgmlType::kQ8_K}) {
+  for (GgmlType type : kAllFormats) {
     for (const std::vector<float>& x : inputs) {
       const std::vector<float> y = Dequantize(type, Quantize(type, x));
       for (float v : y) ASSERT_TRUE(std::isfinite(v)) << Name(type);
