@@ -1,0 +1,3 @@
+list(APPEND HEARTH_KERNEL_SOURCES
+  ops/matmul.cc
+  ops/float_ops.cc)

@@ -1,0 +1,149 @@
+#include "lib/model/model_weights.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "lib/gguf/absl_compat.h"
+#include "lib/util/status_macros.h"
+
+namespace hearth::model {
+namespace {
+
+std::string ShapeString(const std::vector<int64_t>& shape) {
+  return absl::StrCat("[", absl::StrJoin(shape, ", "), "]");
+}
+
+// Shapes are equal up to trailing 1s (a [n, 1] tensor serves as a vector of n).
+bool ShapeMatches(const std::vector<int64_t>& actual, const std::vector<int64_t>& expected) {
+  const size_t n = std::max(actual.size(), expected.size());
+  for (size_t i = 0; i < n; ++i) {
+    const int64_t a = i < actual.size() ? actual[i] : 1;
+    const int64_t e = i < expected.size() ? expected[i] : 1;
+    if (a != e) return false;
+  }
+  return true;
+}
+
+class Binder {
+ public:
+  Binder(const gguf::GgufFile& file, const kernels::KernelTable& kernels)
+      : file_(file), kernels_(kernels) {}
+
+  // The tensor, checked for shape; null (with OK status) when optional and absent.
+  absl::StatusOr<const gguf::TensorInfo*> Find(const std::string& name,
+                                               const std::vector<int64_t>& shape, bool required) {
+    const gguf::TensorInfo* t = file_.FindTensor(name);
+    if (t == nullptr) {
+      if (!required) return nullptr;
+      return absl::InvalidArgumentError(absl::StrCat("missing tensor '", name, "' (expected shape ",
+                                                     ShapeString(shape), ")"));
+    }
+    if (!ShapeMatches(t->shape, shape)) {
+      return absl::InvalidArgumentError(absl::StrCat("tensor '", name, "' has shape ",
+                                                     ShapeString(t->shape), ", expected ",
+                                                     ShapeString(shape)));
+    }
+    if (t->data == nullptr) {
+      return absl::InvalidArgumentError(absl::StrCat("tensor '", name, "' has no data"));
+    }
+    return t;
+  }
+
+  // A float vector of n elements (norm weights, biases).
+  absl::StatusOr<const float*> Vector(const std::string& name, int64_t n, bool required) {
+    HEARTH_ASSIGN_OR_RETURN(const gguf::TensorInfo* t, Find(name, {n}, required));
+    if (t == nullptr) return nullptr;
+    if (t->type != GgmlType::kF32) {
+      return absl::InvalidArgumentError(absl::StrCat("tensor '", name, "' has type ",
+                                                     gguf::AV(GgmlTypeName(t->type)), ", expected F32"));
+    }
+    return reinterpret_cast<const float*>(t->data);
+  }
+
+  // A [cols, rows] matrix used in matmuls (and, for the embedding, row lookups).
+  absl::StatusOr<kernels::WeightMatrix> Matrix(const std::string& name, int64_t cols, int64_t rows,
+                                               bool needs_dequantize = false) {
+    HEARTH_ASSIGN_OR_RETURN(const gguf::TensorInfo* t, Find(name, {cols, rows}, true));
+    return ToMatrix(*t, needs_dequantize);
+  }
+
+  absl::StatusOr<kernels::WeightMatrix> ToMatrix(const gguf::TensorInfo& t, bool needs_dequantize) {
+    if (needs_dequantize && kernels_.format(t.type).dequantize_row == nullptr) {
+      return absl::UnimplementedError(absl::StrCat("tensor '", t.name, "' has type ",
+                                                   gguf::AV(GgmlTypeName(t.type)),
+                                                   ", which has no dequantize kernel"));
+    }
+    if (!kernels::CanMatMul(kernels_, t.type)) {
+      return absl::UnimplementedError(absl::StrCat("tensor '", t.name, "' has type ",
+                                                   gguf::AV(GgmlTypeName(t.type)),
+                                                   ", which has no matrix multiplication kernel"));
+    }
+    const GgmlTypeInfo& info = GetGgmlTypeInfo(t.type);
+    if (t.row_elems() % info.block_elems != 0) {
+      return absl::InvalidArgumentError(absl::StrCat("tensor '", t.name, "' rows of ", t.row_elems(),
+                                                     " elements are not whole ", gguf::AV(info.name),
+                                                     " blocks"));
+    }
+    kernels::WeightMatrix m;
+    m.type = t.type;
+    m.cols = t.row_elems();
+    m.rows = t.rows();
+    m.row_bytes = kernels::RowBytes(t.type, m.cols);
+    m.data = t.data;
+    return m;
+  }
+
+ private:
+  const gguf::GgufFile& file_;
+  const kernels::KernelTable& kernels_;
+};
+
+}  // namespace
+
+absl::StatusOr<ModelWeights> BindWeights(const gguf::GgufFile& file, const ModelConfig& c,
+                                         const kernels::KernelTable& kernels) {
+  Binder b(file, kernels);
+  ModelWeights w;
+  HEARTH_ASSIGN_OR_RETURN(w.token_embd,
+                          b.Matrix("token_embd.weight", c.n_embd, c.n_vocab, /*needs_dequantize=*/true));
+  HEARTH_ASSIGN_OR_RETURN(w.output_norm, b.Vector("output_norm.weight", c.n_embd, true));
+  HEARTH_ASSIGN_OR_RETURN(const gguf::TensorInfo* output,
+                          b.Find("output.weight", {c.n_embd, c.n_vocab}, /*required=*/false));
+  if (output != nullptr) {
+    HEARTH_ASSIGN_OR_RETURN(w.output, b.ToMatrix(*output, false));
+  } else {
+    w.output = w.token_embd;  // Tied embeddings.
+  }
+  HEARTH_ASSIGN_OR_RETURN(w.rope_freqs, b.Vector("rope_freqs.weight", c.rope.n_rot / 2, false));
+
+  const ArchitectureSpec& arch = *c.arch;
+  w.layers.resize(static_cast<size_t>(c.n_layer));
+  for (int64_t i = 0; i < c.n_layer; ++i) {
+    LayerWeights& l = w.layers[static_cast<size_t>(i)];
+    const std::string p = absl::StrCat("blk.", i, ".");
+    HEARTH_ASSIGN_OR_RETURN(l.attn_norm, b.Vector(p + "attn_norm.weight", c.n_embd, true));
+    HEARTH_ASSIGN_OR_RETURN(l.wq, b.Matrix(p + "attn_q.weight", c.n_embd, c.q_dim()));
+    HEARTH_ASSIGN_OR_RETURN(l.wk, b.Matrix(p + "attn_k.weight", c.n_embd, c.k_dim()));
+    HEARTH_ASSIGN_OR_RETURN(l.wv, b.Matrix(p + "attn_v.weight", c.n_embd, c.v_dim()));
+    HEARTH_ASSIGN_OR_RETURN(l.wo, b.Matrix(p + "attn_output.weight", c.n_head * c.head_dim_v, c.n_embd));
+    if (arch.has_qkv_bias) {
+      HEARTH_ASSIGN_OR_RETURN(l.bq, b.Vector(p + "attn_q.bias", c.q_dim(), true));
+      HEARTH_ASSIGN_OR_RETURN(l.bk, b.Vector(p + "attn_k.bias", c.k_dim(), true));
+      HEARTH_ASSIGN_OR_RETURN(l.bv, b.Vector(p + "attn_v.bias", c.v_dim(), true));
+    }
+    if (arch.has_qk_norm) {
+      HEARTH_ASSIGN_OR_RETURN(l.q_norm, b.Vector(p + "attn_q_norm.weight", c.head_dim_k, true));
+      HEARTH_ASSIGN_OR_RETURN(l.k_norm, b.Vector(p + "attn_k_norm.weight", c.head_dim_k, true));
+    }
+    HEARTH_ASSIGN_OR_RETURN(l.ffn_norm, b.Vector(p + "ffn_norm.weight", c.n_embd, true));
+    HEARTH_ASSIGN_OR_RETURN(l.w_gate, b.Matrix(p + "ffn_gate.weight", c.n_embd, c.n_ff));
+    HEARTH_ASSIGN_OR_RETURN(l.w_up, b.Matrix(p + "ffn_up.weight", c.n_embd, c.n_ff));
+    HEARTH_ASSIGN_OR_RETURN(l.w_down, b.Matrix(p + "ffn_down.weight", c.n_ff, c.n_embd));
+  }
+  return w;
+}
+
+}  // namespace hearth::model

@@ -1,0 +1,49 @@
+// Binding of the model's named GGUF tensors to typed views into the mapped file. Nothing is copied: every
+// pointer here points into the GgufFile's mapping, which must outlive the ModelWeights.
+#ifndef HEARTH_LIB_MODEL_MODEL_WEIGHTS_H_
+#define HEARTH_LIB_MODEL_MODEL_WEIGHTS_H_
+
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "kernels/kernel_table.h"
+#include "kernels/ops/matmul.h"
+#include "lib/gguf/gguf_file.h"
+#include "lib/model/model_config.h"
+
+namespace hearth::model {
+
+struct LayerWeights {
+  const float* attn_norm = nullptr;  // [n_embd]
+  kernels::WeightMatrix wq;          // n_embd -> q_dim
+  kernels::WeightMatrix wk;          // n_embd -> k_dim
+  kernels::WeightMatrix wv;          // n_embd -> v_dim
+  kernels::WeightMatrix wo;          // n_head * head_dim_v -> n_embd
+  const float* bq = nullptr;         // Optional biases (qwen2): [q_dim], [k_dim], [v_dim].
+  const float* bk = nullptr;
+  const float* bv = nullptr;
+  const float* q_norm = nullptr;     // Optional per-head norms (qwen3): [head_dim_k].
+  const float* k_norm = nullptr;
+  const float* ffn_norm = nullptr;   // [n_embd]
+  kernels::WeightMatrix w_gate;      // n_embd -> n_ff
+  kernels::WeightMatrix w_up;        // n_embd -> n_ff
+  kernels::WeightMatrix w_down;      // n_ff -> n_embd
+};
+
+struct ModelWeights {
+  kernels::WeightMatrix token_embd;  // n_vocab rows of n_embd; rows are dequantized on lookup.
+  const float* output_norm = nullptr;
+  kernels::WeightMatrix output;      // n_embd -> n_vocab; token_embd when output.weight is absent.
+  const float* rope_freqs = nullptr; // Optional [n_rot / 2] frequency divisors (rope_freqs.weight).
+  std::vector<LayerWeights> layers;
+};
+
+// Binds and checks every tensor the architecture needs: a missing tensor or a wrong shape is an
+// InvalidArgument error naming the tensor and the expected shape; matrices must have a matmul kernel in
+// `kernels` and norms/biases must be F32.
+absl::StatusOr<ModelWeights> BindWeights(const gguf::GgufFile& file, const ModelConfig& config,
+                                         const kernels::KernelTable& kernels);
+
+}  // namespace hearth::model
+
+#endif  // HEARTH_LIB_MODEL_MODEL_WEIGHTS_H_
