@@ -1,0 +1,28 @@
+# Fails unless every dynamic symbol libhearth defines is a hearth_* C function (no absl or C++ symbols).
+# Usage: cmake -DLIBRARY=path/to/libhearth.so -DNM=nm -P check_exports.cmake
+execute_process(COMMAND ${NM} -D --defined-only ${LIBRARY}
+                OUTPUT_VARIABLE symbols RESULT_VARIABLE result ERROR_VARIABLE errors)
+if(NOT result EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIBRARY}: ${errors}")
+endif()
+string(REPLACE "\n" ";" lines "${symbols}")
+set(count 0)
+set(bad "")
+foreach(line ${lines})
+  if(line MATCHES "^[0-9a-fA-F]* *[A-Za-z] +([^ ]+)$")
+    set(name ${CMAKE_MATCH_1})
+    # Version-script nodes appear as absolute symbols of that name; anything else must be hearth_*.
+    if(name MATCHES "^hearth_[a-z0-9_]+$")
+      math(EXPR count "${count} + 1")
+    else()
+      list(APPEND bad ${name})
+    endif()
+  endif()
+endforeach()
+if(bad)
+  message(FATAL_ERROR "libhearth exports non-API symbols: ${bad}")
+endif()
+if(count LESS 40)
+  message(FATAL_ERROR "libhearth exports only ${count} hearth_* symbols; expected the whole C API")
+endif()
+message(STATUS "libhearth exports ${count} hearth_* symbols and nothing else")
