@@ -30,6 +30,7 @@ inline constexpr int kMaxDims = 4;
 class Metadata {
  public:
   void Add(std::string key, Value value);  // Keeps insertion order; the caller ensures keys are unique.
+  void Set(std::string key, Value value);  // Replaces in place if present, else appends.
   const Value* Find(std::string_view key) const;
   bool Contains(std::string_view key) const { return Find(key) != nullptr; }
   size_t size() const { return entries_.size(); }
@@ -58,7 +59,7 @@ struct TensorInfo {
   uint64_t n_bytes = 0;
   const uint8_t* data = nullptr;  // Points into the mapping (or the caller's buffer).
 
-  int64_t rows() const;           // Product of shape[1..]; 1 for a vector.
+  int64_t rows() const;  // Product of shape[1..]; 1 for a vector.
   int64_t row_elems() const { return shape.empty() ? 1 : shape[0]; }
   uint64_t row_bytes() const;
 };

@@ -34,9 +34,11 @@ bool IsValidValueType(uint32_t raw);
 class Value {
  public:
   Value() = default;
-  static Value Uint(ValueType type, uint64_t v);    // kUint8/16/32/64
-  static Value Int(ValueType type, int64_t v);      // kInt8/16/32/64
-  static Value Float(ValueType type, double v);     // kFloat32/64
+  // Scalars; a `type` outside the family (e.g. Uint(kString, ...)) falls back to its 64-bit member.
+  // Range is not checked here: the writer rejects a value that does not fit its declared width.
+  static Value Uint(ValueType type, uint64_t v);  // kUint8/16/32/64
+  static Value Int(ValueType type, int64_t v);    // kInt8/16/32/64
+  static Value Float(ValueType type, double v);   // kFloat32/64
   static Value Bool(bool v);
   static Value String(std::string v);
   // All elements must have type `element_type` (arrays of arrays may differ in their inner types).
@@ -50,7 +52,7 @@ class Value {
   // AsUint/AsInt accept any integer type whose value fits.
   absl::StatusOr<uint64_t> AsUint() const;
   absl::StatusOr<int64_t> AsInt() const;
-  absl::StatusOr<double> AsFloat() const;   // kFloat32/64 only.
+  absl::StatusOr<double> AsFloat() const;  // kFloat32/64 only.
   absl::StatusOr<bool> AsBool() const;
   absl::StatusOr<std::string_view> AsString() const;
 
