@@ -1,5 +1,5 @@
 // Shared pieces of the kernel benchmarks: random activations, random quantized weight matrices at real
-// layer shapes, and the options every registration function takes.
+// layer shapes, and the registration entry points.
 #ifndef HEARTH_BENCHMARKS_KERNELS_BENCHMARK_UTIL_H_
 #define HEARTH_BENCHMARKS_KERNELS_BENCHMARK_UTIL_H_
 
@@ -16,11 +16,6 @@
 #include "kernels/ops/matmul.h"
 
 namespace hearth::bench {
-
-struct Options {
-  // The user passed --benchmark_min_time: leave it in charge instead of the per-benchmark minimum times.
-  bool user_min_time = false;
-};
 
 // Weight formats with a vec_dot that real models ship (F32/BF16 and the activation formats are left out).
 inline constexpr GgmlType kWeightFormats[] = {
@@ -82,9 +77,9 @@ inline std::string ShapeName(int64_t cols, int64_t rows) {
 }
 
 // Registration entry points, one per source file; main calls them in order.
-void RegisterMatMulBenchmarks(const Options& options);
-void RegisterQuantizeBenchmarks(const Options& options);
-void RegisterFloatOpsBenchmarks(const Options& options);
+void RegisterMatMulBenchmarks();
+void RegisterQuantizeBenchmarks();
+void RegisterFloatOpsBenchmarks();
 
 }  // namespace hearth::bench
 

@@ -92,7 +92,7 @@ void BM_Rope(benchmark::State& state, kernels::RopeStyle style, int64_t n) {
 
 }  // namespace
 
-void RegisterFloatOpsBenchmarks(const Options& options) {
+void RegisterFloatOpsBenchmarks() {
   std::vector<benchmark::internal::Benchmark*> all;
   for (int64_t n : kDims) {
     const std::string dim = std::to_string(n);
@@ -105,10 +105,7 @@ void RegisterFloatOpsBenchmarks(const Options& options) {
     all.push_back(benchmark::RegisterBenchmark(("BM_Rope/neox/" + dim).c_str(), BM_Rope,
                                                kernels::RopeStyle::kNeox, n));
   }
-  for (benchmark::internal::Benchmark* b : all) {
-    b->Unit(benchmark::kMicrosecond);
-    if (!options.user_min_time) b->MinTime(0.1);
-  }
+  for (benchmark::internal::Benchmark* b : all) b->Unit(benchmark::kMicrosecond);
 }
 
 }  // namespace hearth::bench

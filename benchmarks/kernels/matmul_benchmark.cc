@@ -90,7 +90,7 @@ void BM_MatMul(benchmark::State& state, const KernelTable* table, GgmlType type,
 
 }  // namespace
 
-void RegisterMatMulBenchmarks(const Options& options) {
+void RegisterMatMulBenchmarks() {
   std::vector<const KernelTable*> tables;
   for (kernels::Isa isa : kernels::AvailableIsas()) {
     absl::StatusOr<const KernelTable*> table = kernels::KernelsForIsa(isa);
@@ -107,7 +107,6 @@ void RegisterMatMulBenchmarks(const Options& options) {
         auto* b = benchmark::RegisterBenchmark(("BM_MatVec/" + isa + "/" + suffix).c_str(), BM_MatVec,
                                                table, type, shape);
         b->Unit(benchmark::kMicrosecond);
-        if (!options.user_min_time) b->MinTime(0.2);
       }
       for (const KernelTable* table : tables) {
         if (!kernels::CanMatMul(*table, type)) continue;
@@ -119,8 +118,6 @@ void RegisterMatMulBenchmarks(const Options& options) {
         auto* b = benchmark::RegisterBenchmark(("BM_MatMul/" + isa + "/" + suffix).c_str(), BM_MatMul,
                                                table, type, shape);
         b->Unit(benchmark::kMillisecond);
-        // An iteration takes 0.05-1 s; a short minimum keeps the suite within minutes.
-        if (!options.user_min_time) b->MinTime(0.3);
       }
     }
   }

@@ -48,7 +48,7 @@ void BM_DequantizeRow(benchmark::State& state, kernels::DequantizeRowFn dequanti
 
 }  // namespace
 
-void RegisterQuantizeBenchmarks(const Options& options) {
+void RegisterQuantizeBenchmarks() {
   for (kernels::Isa isa : kernels::AvailableIsas()) {
     absl::StatusOr<const KernelTable*> table = kernels::KernelsForIsa(isa);
     if (!table.ok()) continue;
@@ -61,7 +61,6 @@ void RegisterQuantizeBenchmarks(const Options& options) {
                                  "/" + std::to_string(n);
         auto* b = benchmark::RegisterBenchmark(name.c_str(), BM_QuantizeRow, quantize, type, n);
         b->Unit(benchmark::kMicrosecond);
-        if (!options.user_min_time) b->MinTime(0.1);
       }
     }
     for (GgmlType type : kWeightFormats) {
@@ -72,7 +71,6 @@ void RegisterQuantizeBenchmarks(const Options& options) {
                                  std::string(GgmlTypeName(type)) + "/" + std::to_string(n);
         auto* b = benchmark::RegisterBenchmark(name.c_str(), BM_DequantizeRow, dequantize, type, n);
         b->Unit(benchmark::kMicrosecond);
-        if (!options.user_min_time) b->MinTime(0.1);
       }
     }
   }
