@@ -6,7 +6,7 @@ set -euo pipefail
 APT_PACKAGES=(
   build-essential cmake clang libclang-rt-14-dev python3 python3-pip
   libabsl-dev libeigen3-dev libbenchmark-dev libgtest-dev libgmock-dev googletest pybind11-dev
-  libpcre2-dev nlohmann-json3-dev unzip
+  libpcre2-dev nlohmann-json3-dev pkg-config unzip
 )
 PIP_PACKAGES=(numpy gguf pytest jinja2 scikit-build-core pybind11)
 
