@@ -183,6 +183,7 @@ TEST(GoldenLogitsTest, MatchesLlamaCppOnEverySharedModel) {
     const std::string model_path = testing::SharedPath("data/models/" + name + ".gguf");
     auto model = Model::Load(model_path);
     ASSERT_TRUE(model.ok()) << model_path << ": " << model.status();
+    EXPECT_NE((*model)->tokenizer(), nullptr) << "the file has a vocabulary";
     const nlohmann::json golden = ReadJson(testing::SharedPath("data/golden/" + name + ".logits.json"));
     ASSERT_FALSE(golden.is_discarded());
     const std::vector<float> full = ReadF16File(testing::SharedPath("data/golden/" + name + ".full.f16"));
