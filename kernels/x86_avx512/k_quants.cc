@@ -1,6 +1,7 @@
 // AVX-512 (F/BW/VL/DQ + VNNI) kernels for the K-quant formats, the Q8_K activation quantizer and IQ4_XS.
 // The 256-bit kernels live in k_quants_simd.inc (shared with the AVX2 folder, compiled here with the
 // AVX-512 flags, so their scaled int16 sums use vpdpwssd); the weight quantizers stay scalar (offline).
+
 // GCC 12 flags the _mm512_undefined_* placeholders inside its own avx512fintrin.h as uninitialized (GCC
 // PR 105593); the diagnostic points into the header, so silencing it around the include is enough.
 #if defined(__GNUC__) && !defined(__clang__)
@@ -54,11 +55,8 @@ float VecDotQ4K512(int64_t n, const void* vx, const void* vy) {
   const __m512i spread[4] = {SpreadIndex(0, 16), SpreadIndex(2, 16), SpreadIndex(4, 16), SpreadIndex(6, 16)};
   float sum = 0.0f;
   for (int64_t b = 0; b < n / kQKK; ++b) {
-    uint8_t sc[8], m[8];
-    UnpackK4Scales(x[b].scales, sc, m);
-    const int32_t imin = K4Mins(m, y[b].bsums);
-    const __m512i sc16 =
-        _mm512_zextsi128_si512(_mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sc))));
+    const __m128i scales_mins = K4ScalesMins(x[b].scales);
+    const __m512i sc16 = _mm512_zextsi256_si512(_mm256_cvtepu8_epi16(scales_mins));  // Lanes 0..7 scales.
     __m512i isum = _mm512_setzero_si512();
     for (int c = 0; c < 4; ++c) {
       const __m512i packed = _mm512_broadcast_i64x4(Load256(x[b].qs + 32 * c));
@@ -66,7 +64,10 @@ float VecDotQ4K512(int64_t n, const void* vx, const void* vy) {
       const __m512i pairs = _mm512_maddubs_epi16(q, _mm512_loadu_si512(y[b].qs + 64 * c));
       isum = _mm512_dpwssd_epi32(isum, pairs, _mm512_permutexvar_epi16(spread[c], sc16));
     }
-    sum += y[b].d * Half(x[b].d) * static_cast<float>(_mm512_reduce_add_epi32(isum)) -
+    int32_t isum_total, imin;
+    HSum2(_mm256_add_epi32(_mm512_castsi512_si256(isum), _mm512_extracti64x4_epi64(isum, 1)),
+          K4MinTerms(scales_mins, y[b].bsums), &isum_total, &imin);
+    sum += y[b].d * Half(x[b].d) * static_cast<float>(isum_total) -
            y[b].d * Half(x[b].dmin) * static_cast<float>(imin);
   }
   return sum;
