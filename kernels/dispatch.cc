@@ -21,7 +21,9 @@ bool CpuRuns(Isa isa) {
     case Isa::kScalar: return true;
     case Isa::kAvx2: return f.avx2 && f.fma && f.f16c;
     case Isa::kAvx512:
-      return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq;
+      // The avx512 folder is built with -mavx512vnni and its dot kernels use vpdpbusd/vpdpwssd.
+      return f.avx2 && f.fma && f.f16c && f.avx512f && f.avx512bw && f.avx512vl && f.avx512dq &&
+             f.avx512vnni;
     case Isa::kNeon: return f.neon;
     case Isa::kNeonDotprod: return f.neon && f.dotprod;
     case Isa::kNeonI8mm: return f.neon && f.dotprod && f.i8mm;
