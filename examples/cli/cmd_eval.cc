@@ -1,5 +1,6 @@
 // hearth eval MODEL --tokens IDS (--logits-out F | --greedy N) [--batch N]: raw model outputs for tests
 // and comparisons with other implementations.
+#include <algorithm>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -54,12 +55,16 @@ int RunEval(int argc, char** argv) {
 
   const size_t needed = tokens.size() + (want_greedy ? static_cast<size_t>(greedy) : 0);
   const uint32_t ctx_size = n_ctx > 0 ? static_cast<uint32_t>(n_ctx) : static_cast<uint32_t>(needed);
+  const size_t step = batch > 0 ? static_cast<size_t>(batch) : tokens.size();
+  // Per-call batches above 512 are split by the library; keeping n_batch small bounds the logits memory.
+  const uint32_t n_batch = static_cast<uint32_t>(std::min<size_t>(step, 512));
   ContextPtr context;
-  if (int code = CreateContext(model.get(), ctx_size, static_cast<int32_t>(threads), 0, &context); code != 0) {
+  if (int code = CreateContext(model.get(), ctx_size, static_cast<int32_t>(threads), n_batch, want_logits,
+                               &context);
+      code != 0) {
     return code;
   }
 
-  const size_t step = batch > 0 ? static_cast<size_t>(batch) : tokens.size();
   const size_t n_vocab = static_cast<size_t>(info.n_vocab);
   std::vector<float> logits;
   if (want_logits) logits.reserve(tokens.size() * n_vocab);

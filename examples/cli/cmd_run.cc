@@ -70,7 +70,7 @@ int RunGenerate(int argc, char** argv) {
   if (int code = LoadModel(positionals[0], /*vocab_only=*/false, &model); code != 0) return code;
   ContextPtr context;
   if (int code = CreateContext(model.get(), static_cast<uint32_t>(n_ctx), static_cast<int32_t>(threads), 0,
-                               &context);
+                               /*logits_all=*/false, &context);
       code != 0) {
     return code;
   }

@@ -15,12 +15,14 @@ int LoadModel(const std::string& path, bool vocab_only, ModelPtr* out) {
   return 0;
 }
 
-int CreateContext(hearth_model* model, uint32_t n_ctx, int32_t n_threads, uint32_t n_batch, ContextPtr* out) {
+int CreateContext(hearth_model* model, uint32_t n_ctx, int32_t n_threads, uint32_t n_batch, bool logits_all,
+                  ContextPtr* out) {
   hearth_context_params params;
   hearth_context_params_init(&params);
   params.n_ctx = n_ctx;
   params.n_threads = n_threads;
   params.n_batch = n_batch;
+  params.logits_all = logits_all ? 1 : 0;
   hearth_context* context = nullptr;
   const hearth_status status = hearth_context_create(model, &params, &context);
   if (status != HEARTH_OK) return ApiError("cannot create a context", status);

@@ -7,6 +7,16 @@
  *  - Parameter structs are passed by pointer and begin with `struct_size`. Fill them with the matching
  *    `*_params_init()` and then change what you need. New fields are only ever appended, so a program built
  *    against an older header keeps working with a newer library.
+ *    struct_size rules (as zstd and SQLite treat versioned structs): a struct_size smaller than the first
+ *    published layout of the struct (the layout in this header, for version 0.1) is rejected with
+ *    HEARTH_ERROR_INVALID_ARGUMENT; a larger one (a program built against a newer header) is accepted and
+ *    only the fields this library knows are read or written; fields an older program's struct lacks take
+ *    their defaults. Each `*_params_init` symbol writes exactly the layout of the header it shipped with;
+ *    a version that appends fields adds new init entry points rather than writing more bytes through the
+ *    old ones.
+ *  - NULL handles and NULL required pointers are HEARTH_ERROR_INVALID_ARGUMENT. Functions that return a
+ *    value instead of a status return 0, -1, NULL or HEARTH_TOKEN_NULL for a NULL handle (and set the
+ *    last error). Optional out-pointers are marked "may be NULL".
  *  - Every fallible call returns a `hearth_status`. `hearth_last_error()` gives a readable message for the
  *    most recent failure on the calling thread.
  *  - No C++ types or exceptions cross this boundary. Strings are UTF-8; `const char*` results are owned by the
@@ -74,8 +84,8 @@ typedef int32_t hearth_status;
 /* A short constant description of a status code ("invalid argument"). Never NULL. */
 HEARTH_API const char* hearth_status_string(hearth_status status);
 
-/* The message of the most recent failed call on the calling thread ("" if none). Valid until the next hearth
- * call on this thread. */
+/* The message of the most recent failed call on the calling thread ("" if none; successful calls leave it
+ * unchanged). Valid until the next hearth call on this thread. */
 HEARTH_API const char* hearth_last_error(void);
 
 /* ------------------------------------------------------------------------------------------------------------
@@ -111,7 +121,8 @@ HEARTH_API uint32_t hearth_file_version(const hearth_file* file);
 /* Value of general.architecture ("llama"). */
 HEARTH_API const char* hearth_file_architecture(const hearth_file* file);
 
-/* Number of metadata entries, and the key of entry `index` (0 <= index < count; NULL when out of range). */
+/* Number of metadata entries (-1 for a NULL file), and the key of entry `index` (0 <= index < count; NULL when
+ * out of range). */
 HEARTH_API int64_t hearth_file_metadata_count(const hearth_file* file);
 HEARTH_API const char* hearth_file_metadata_key(const hearth_file* file, int64_t index);
 
@@ -142,15 +153,16 @@ HEARTH_API hearth_status hearth_file_metadata_array_get_string(const hearth_file
                                                                size_t* out_length);
 
 /* Renders the value under `key` as JSON (arrays longer than `max_elements` are cut short and end with the
- * string "..."; 0 means no limit) into `buffer` of `capacity` bytes, NUL-terminated. `out_length` receives the
- * length without the NUL; if it does not fit, HEARTH_ERROR_BUFFER_TOO_SMALL is returned and nothing useful is
- * written. */
+ * string "..."; 0 means no limit) into `buffer` of `capacity` bytes, NUL-terminated. `out_length` (may be
+ * NULL) receives the length without the NUL; if it does not fit, HEARTH_ERROR_BUFFER_TOO_SMALL is returned and
+ * the buffer holds "" (when capacity > 0). `buffer` may be NULL when `capacity` is 0, to ask for the length.
+ * Non-finite floats render as null; invalid UTF-8 bytes in strings as U+FFFD. */
 HEARTH_API hearth_status hearth_file_metadata_to_json(const hearth_file* file, const char* key,
                                                       uint64_t max_elements, char* buffer, size_t capacity,
                                                       size_t* out_length);
 
 /* One entry of the tensor table. Set `struct_size = sizeof(hearth_tensor_info)` before the call; the library
- * fills only the fields that fit in that size. */
+ * fills the fields it knows and leaves struct_size and any newer trailing fields untouched. */
 typedef struct hearth_tensor_info {
   size_t struct_size;
   const char* name;      /* Owned by the file. */
@@ -162,6 +174,7 @@ typedef struct hearth_tensor_info {
   uint64_t n_bytes;
 } hearth_tensor_info;
 
+/* Number of tensors (-1 for a NULL file); an index out of range is HEARTH_ERROR_INVALID_ARGUMENT. */
 HEARTH_API int64_t hearth_file_tensor_count(const hearth_file* file);
 HEARTH_API hearth_status hearth_file_tensor_info(const hearth_file* file, int64_t index,
                                                  hearth_tensor_info* out_info);
@@ -172,8 +185,8 @@ HEARTH_API hearth_status hearth_file_tensor_info(const hearth_file* file, int64_
 
 typedef struct hearth_model hearth_model;
 
-/* Called during loading with progress in [0, 1]. Return nonzero to cancel the load, which then fails with
- * HEARTH_ERROR_CANCELLED. */
+/* Called during loading with progress in [0, 1] (at least at 0 and at 1). Return nonzero to cancel the load,
+ * which then fails with HEARTH_ERROR_CANCELLED. */
 typedef int32_t (*hearth_progress_callback)(float progress, void* user_data);
 
 typedef struct hearth_model_params {
@@ -185,8 +198,9 @@ typedef struct hearth_model_params {
 
 HEARTH_API void hearth_model_params_init(hearth_model_params* params);
 
-/* Loads a model. The weights stay in the memory-mapped file and are never copied. Fails with
- * HEARTH_ERROR_UNSUPPORTED for architectures or tensor types hearth cannot run. */
+/* Loads a model (`params` may be NULL for the defaults). The weights stay in the memory-mapped file and are
+ * never copied. Fails with HEARTH_ERROR_UNSUPPORTED for architectures or tensor types hearth cannot run. A
+ * vocab_only model can tokenize but not create contexts. */
 HEARTH_API hearth_status hearth_model_load(const char* path, const hearth_model_params* params,
                                            hearth_model** out_model);
 /* Releases a model. Every context created from it must have been freed first. NULL is allowed. */
@@ -254,11 +268,15 @@ typedef struct hearth_context_params {
   uint32_t n_ctx;    /* Maximum number of positions; 0 = the model's training context, capped at 4096. */
   int32_t n_threads; /* Worker threads for this context; 0 = one per available core. */
   uint32_t n_batch;  /* Largest number of tokens processed per forward pass; 0 = 512. */
+  int32_t logits_all; /* Nonzero: evals may use HEARTH_LOGITS_ALL; the context then keeps n_batch x n_vocab
+                         logits and computes them for every token. Default 0: HEARTH_LOGITS_LAST only. */
 } hearth_context_params;
 
 HEARTH_API void hearth_context_params_init(hearth_context_params* params);
 
-/* Creates a context on `model`; the model must outlive it. All memory the context needs is allocated here. */
+/* Creates a context on `model` (`params` may be NULL for the defaults); the model must outlive it. All memory
+ * the context needs is allocated here (except the joined rows of a HEARTH_LOGITS_ALL eval longer than
+ * n_batch). */
 HEARTH_API hearth_status hearth_context_create(hearth_model* model, const hearth_context_params* params,
                                                hearth_context** out_context);
 HEARTH_API void hearth_context_free(hearth_context* context);
@@ -272,8 +290,8 @@ HEARTH_API uint32_t hearth_context_position(const hearth_context* context);
 #define HEARTH_LOGITS_ALL 1  /* Every token's (count x n_vocab floats). */
 
 /* Appends `count` tokens at the current position and runs the model on them (in slices of n_batch). Fails with
- * HEARTH_ERROR_CONTEXT_FULL (and changes nothing) if they do not fit, HEARTH_ERROR_INVALID_ARGUMENT for a token
- * outside the vocabulary, HEARTH_ERROR_CANCELLED after hearth_context_cancel (the context then holds the
+ * HEARTH_ERROR_CONTEXT_FULL (and changes nothing) if they do not fit, HEARTH_ERROR_INVALID_ARGUMENT (and changes
+ * nothing) for a token outside the vocabulary or HEARTH_LOGITS_ALL on a context created without logits_all, HEARTH_ERROR_CANCELLED after hearth_context_cancel (the context then holds the
  * positions completed before the cancel). */
 HEARTH_API hearth_status hearth_context_eval(hearth_context* context, const hearth_token* tokens, size_t count,
                                              int32_t logits_mode);
@@ -335,8 +353,10 @@ HEARTH_API void hearth_sampler_reset(hearth_sampler* sampler);
  * ---------------------------------------------------------------------------------------------------------- */
 
 /* Called for each generated token with the text it completes: `text` holds only whole UTF-8 characters (bytes of
- * an unfinished character are held back until complete) and never part of a stop string. Return nonzero to stop
- * generation (the call then returns HEARTH_OK with stop reason HEARTH_STOP_CALLBACK). */
+ * an unfinished character are held back until complete) and never part of a stop string. Text held back as a
+ * possible stop-string prefix is released at the end in one last call with token HEARTH_TOKEN_NULL. The end
+ * token itself is not passed. Return nonzero to stop generation (the call then returns HEARTH_OK with stop
+ * reason HEARTH_STOP_CALLBACK). */
 typedef int32_t (*hearth_token_callback)(hearth_token token, const char* text, size_t text_length,
                                          void* user_data);
 
@@ -351,7 +371,8 @@ typedef struct hearth_generate_params {
   int32_t max_tokens;              /* Default 128. */
   const char* const* stop_strings; /* May be NULL. */
   size_t n_stop_strings;
-  int32_t add_special;             /* Add BOS/EOS to the prompt as the model asks. Default 1. */
+  int32_t add_special;             /* Add BOS/EOS to the prompt as the model asks, when the context is
+                                      empty (position 0). Default 1. */
   int32_t parse_special;           /* Recognize special-token text in the prompt. Default 1. */
   hearth_token_callback callback;  /* May be NULL. */
   void* user_data;
@@ -369,7 +390,10 @@ typedef struct hearth_generate_result {
 } hearth_generate_result;
 
 /* Tokenizes `prompt`, evaluates it after the context's current position, and samples up to max_tokens tokens
- * with `sampler`, streaming them to the callback. `out_result` may be NULL (else set its struct_size). */
+ * with `sampler` (prompt tokens enter its penalty history), streaming them to the callback. The prompt must
+ * fit (else HEARTH_ERROR_CONTEXT_FULL); generation stops with HEARTH_STOP_CONTEXT_FULL when the context
+ * fills. `params` may be NULL for the defaults; `out_result` may be NULL (else set its struct_size); it is
+ * filled on success and on failure after validation. */
 HEARTH_API hearth_status hearth_context_generate(hearth_context* context, hearth_sampler* sampler,
                                                  const char* prompt, const hearth_generate_params* params,
                                                  hearth_generate_result* out_result);
