@@ -69,9 +69,11 @@ inline void StoreScaled(__m256i q, float d, float* dst) {
   const __m128i lo = _mm256_castsi256_si128(q);
   const __m128i hi = _mm256_extracti128_si256(q, 1);
   _mm256_storeu_ps(dst + 0, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(lo)), vd));
-  _mm256_storeu_ps(dst + 8, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(lo, 8))), vd));
+  _mm256_storeu_ps(dst + 8,
+                   _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(lo, 8))), vd));
   _mm256_storeu_ps(dst + 16, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(hi)), vd));
-  _mm256_storeu_ps(dst + 24, _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8))), vd));
+  _mm256_storeu_ps(dst + 24,
+                   _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_srli_si128(hi, 8))), vd));
 }
 
 // 32 uint8 values as d * q + m with two roundings (the product first), as gguf-py computes it. Relies on

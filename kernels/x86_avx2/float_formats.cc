@@ -76,10 +76,10 @@ inline __m256 HalfToFloat8(__m128i h) {
   const __m256 nan = _mm256_cmp_ps(f, f, _CMP_UNORD_Q);
   if (_mm256_testz_ps(nan, nan)) return f;
   const __m256i w = _mm256_cvtepu16_epi32(h);
-  const __m256i bits = _mm256_or_si256(
-      _mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(w, _mm256_set1_epi32(0x8000)), 16),
-                      _mm256_set1_epi32(0x7f800000)),
-      _mm256_slli_epi32(_mm256_and_si256(w, _mm256_set1_epi32(0x3ff)), 13));
+  const __m256i bits =
+      _mm256_or_si256(_mm256_or_si256(_mm256_slli_epi32(_mm256_and_si256(w, _mm256_set1_epi32(0x8000)), 16),
+                                      _mm256_set1_epi32(0x7f800000)),
+                      _mm256_slli_epi32(_mm256_and_si256(w, _mm256_set1_epi32(0x3ff)), 13));
   return _mm256_blendv_ps(f, _mm256_castsi256_ps(bits), nan);
 }
 
@@ -130,8 +130,8 @@ inline __m128i FloatToBf16x8(__m256 f) {
   const __m256i lsb = _mm256_and_si256(_mm256_srli_epi32(x, 16), _mm256_set1_epi32(1));
   const __m256i rounded =
       _mm256_srli_epi32(_mm256_add_epi32(x, _mm256_add_epi32(lsb, _mm256_set1_epi32(0x7fff))), 16);
-  const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x7fffffff)),
-                                         _mm256_set1_epi32(0x7f800000));
+  const __m256i nan =
+      _mm256_cmpgt_epi32(_mm256_and_si256(x, _mm256_set1_epi32(0x7fffffff)), _mm256_set1_epi32(0x7f800000));
   const __m256i quiet = _mm256_or_si256(_mm256_srli_epi32(x, 16), _mm256_set1_epi32(0x40));
   const __m256i r = _mm256_blendv_epi8(rounded, quiet, nan);
   // Values are in [0, 0xffff], so the unsigned-saturating pack is exact; then undo its lane interleave.

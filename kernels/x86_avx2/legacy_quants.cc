@@ -51,8 +51,8 @@ inline float QuantizeBlockQ8(const float* x, int8_t* qs, __m256i* qsum) {
   // packs interleave 128-bit lanes: dword order afterwards is q0a q1a q2a q3a q0b q1b q2b q3b.
   const __m256i q16a = _mm256_packs_epi32(q[0], q[1]);
   const __m256i q16b = _mm256_packs_epi32(q[2], q[3]);
-  const __m256i q8 = _mm256_permutevar8x32_epi32(_mm256_packs_epi16(q16a, q16b),
-                                                 _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+  const __m256i q8 =
+      _mm256_permutevar8x32_epi32(_mm256_packs_epi16(q16a, q16b), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
   _mm256_storeu_si256(reinterpret_cast<__m256i*>(qs), q8);
   return d;
 }
@@ -60,7 +60,8 @@ inline float QuantizeBlockQ8(const float* x, int8_t* qs, __m256i* qsum) {
 void QuantizeRowQ8_0(const float* src, void* dst, int64_t n) {
   BlockQ8_0* b = static_cast<BlockQ8_0*>(dst);
   __m256i unused = _mm256_setzero_si256();
-  for (int64_t i = 0; i < n / kQK; ++i, src += kQK) b[i].d = FloatToHalf(QuantizeBlockQ8(src, b[i].qs, &unused));
+  for (int64_t i = 0; i < n / kQK; ++i, src += kQK)
+    b[i].d = FloatToHalf(QuantizeBlockQ8(src, b[i].qs, &unused));
 }
 
 void QuantizeRowQ8_1(const float* src, void* dst, int64_t n) {
@@ -78,25 +79,27 @@ void QuantizeRowQ8_1(const float* src, void* dst, int64_t n) {
 }
 
 // ---- Block unpacking: 32 quants in element order ----
+// Lambda objects rather than functions: each has its own type, so the templates below inline them (a
+// function passed by pointer was left as a call in the hot loop).
 
-inline __m256i Q4_0Quants(const BlockQ4_0& b) {
+constexpr auto Q4_0Quants = [](const BlockQ4_0& b) {
   return _mm256_sub_epi8(UnpackNibbles(b.qs), _mm256_set1_epi8(8));
-}
-inline __m256i Q4_1Quants(const BlockQ4_1& b) { return UnpackNibbles(b.qs); }
+};
+constexpr auto Q4_1Quants = [](const BlockQ4_1& b) { return UnpackNibbles(b.qs); };
 // q - 16 as int8: the nibble with 0xf0 or'ed in wherever the fifth bit is clear.
-inline __m256i Q5_0Quants(const BlockQ5_0& b) {
+constexpr auto Q5_0Quants = [](const BlockQ5_0& b) {
   return _mm256_or_si256(UnpackNibbles(b.qs), _mm256_andnot_si256(ExpandBits(b.qh), _mm256_set1_epi8(-16)));
-}
-inline __m256i Q5_1Quants(const BlockQ5_1& b) {
+};
+constexpr auto Q5_1Quants = [](const BlockQ5_1& b) {
   return _mm256_or_si256(UnpackNibbles(b.qs), _mm256_and_si256(ExpandBits(b.qh), _mm256_set1_epi8(16)));
-}
+};
 inline __m256i Q8Quants(const int8_t* qs) { return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(qs)); }
 // Table lookup of the 16 non-linear levels with pshufb (the table repeated in both lanes).
-inline __m256i Iq4NlQuants(const BlockIQ4_NL& b) {
+constexpr auto Iq4NlQuants = [](const BlockIQ4_NL& b) {
   const __m256i table =
       _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(kIq4nlValues)));
   return _mm256_shuffle_epi8(table, UnpackNibbles(b.qs));
-}
+};
 
 // ---- Dots ----
 

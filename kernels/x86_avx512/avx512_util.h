@@ -46,28 +46,22 @@ inline __mmask32 LoadBits(const uint8_t* qh) {
   return static_cast<__mmask32>(bits);
 }
 
-// Two blocks' 32 quant bytes side by side: block `lo` in the low 256 bits, `hi` in the high ones.
-inline __m512i Combine(__m256i lo, __m256i hi) {
-  return _mm512_inserti64x4(_mm512_castsi256_si512(lo), hi, 1);
-}
-
 // Sums of x * y over each group of 4 bytes, x unsigned, y signed. VNNI does it in one instruction; plain
-// AVX-512BW needs maddubs + madd (exact here: x <= 128 and |y| <= 127 keep the 16-bit pair sums in range).
+// AVX-512 needs maddubs + madd (exact here: x <= 128 and |y| <= 127 keep the 16-bit pair sums in range).
 template <bool kVnni>
-inline __m512i DotU8I8(__m512i x, __m512i y) {
+inline __m256i DotU8I8(__m256i x, __m256i y) {
   if constexpr (kVnni) {
-    return _mm512_dpbusd_epi32(_mm512_setzero_si512(), x, y);
+    return _mm256_dpbusd_epi32(_mm256_setzero_si256(), x, y);
   } else {
-    return _mm512_madd_epi16(_mm512_maddubs_epi16(x, y), _mm512_set1_epi16(1));
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(x, y), _mm256_set1_epi16(1));
   }
 }
 
-// Signed x: |x| times y with x's sign moved onto y (AVX-512 has no psignb, so a masked negate). Exact
-// while y != -128, which the activation quantizer guarantees.
+// Signed x: |x| times y with x's sign moved onto y. Exact while y != -128, which the activation quantizer
+// guarantees.
 template <bool kVnni>
-inline __m512i DotI8I8(__m512i x, __m512i y) {
-  const __m512i signed_y = _mm512_mask_sub_epi8(y, _mm512_movepi8_mask(x), _mm512_setzero_si512(), y);
-  return DotU8I8<kVnni>(_mm512_abs_epi8(x), signed_y);
+inline __m256i DotI8I8(__m256i x, __m256i y) {
+  return DotU8I8<kVnni>(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x));
 }
 
 // 32 int8 values times d, stored as 32 floats (float(q) * d, rounded once, as the scalar code does).

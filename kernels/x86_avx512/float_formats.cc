@@ -31,8 +31,12 @@ struct F16Loader {
 
 struct Bf16Loader {
   using Elem = uint16_t;
-  static __m512 Widen(__m256i b) { return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(b), 16)); }
-  static __m512 Load(const uint16_t* p) { return Widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p))); }
+  static __m512 Widen(__m256i b) {
+    return _mm512_castsi512_ps(_mm512_slli_epi32(_mm512_cvtepu16_epi32(b), 16));
+  }
+  static __m512 Load(const uint16_t* p) {
+    return Widen(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p)));
+  }
   static __m512 LoadTail(const uint16_t* p, int64_t count) {
     return Widen(_mm256_maskz_loadu_epi16(static_cast<__mmask16>(LowBits(count)), p));
   }
@@ -74,10 +78,10 @@ inline __m512 HalfToFloat16(__m256i h) {
   const __mmask16 nan = _mm512_cmp_ps_mask(f, f, _CMP_UNORD_Q);
   if (nan == 0) return f;
   const __m512i w = _mm512_cvtepu16_epi32(h);
-  const __m512i bits = _mm512_or_si512(
-      _mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(w, _mm512_set1_epi32(0x8000)), 16),
-                      _mm512_set1_epi32(0x7f800000)),
-      _mm512_slli_epi32(_mm512_and_si512(w, _mm512_set1_epi32(0x3ff)), 13));
+  const __m512i bits =
+      _mm512_or_si512(_mm512_or_si512(_mm512_slli_epi32(_mm512_and_si512(w, _mm512_set1_epi32(0x8000)), 16),
+                                      _mm512_set1_epi32(0x7f800000)),
+                      _mm512_slli_epi32(_mm512_and_si512(w, _mm512_set1_epi32(0x3ff)), 13));
   return _mm512_mask_blend_ps(nan, f, _mm512_castsi512_ps(bits));
 }
 
@@ -133,7 +137,8 @@ void DequantizeRowBf16(const void* src, float* dst, int64_t n) {
   int64_t i = 0;
   for (; i + 16 <= n; i += 16) _mm512_storeu_ps(dst + i, Bf16Loader::Load(b + i));
   if (i < n) {
-    _mm512_mask_storeu_ps(dst + i, static_cast<__mmask16>(LowBits(n - i)), Bf16Loader::LoadTail(b + i, n - i));
+    _mm512_mask_storeu_ps(dst + i, static_cast<__mmask16>(LowBits(n - i)),
+                          Bf16Loader::LoadTail(b + i, n - i));
   }
 }
 

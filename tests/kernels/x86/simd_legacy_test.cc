@@ -23,9 +23,9 @@ namespace {
 constexpr GgmlType kQuantFormats[] = {GgmlType::kQ4_0, GgmlType::kQ4_1, GgmlType::kQ5_0,
                                       GgmlType::kQ5_1, GgmlType::kQ8_0, GgmlType::kIQ4_NL};
 constexpr GgmlType kFloatFormats[] = {GgmlType::kF32, GgmlType::kF16, GgmlType::kBF16};
-constexpr GgmlType kActivationFormats[] = {GgmlType::kQ8_0, GgmlType::kQ8_1, GgmlType::kF32,
-                                           GgmlType::kF16, GgmlType::kBF16};
-constexpr int64_t kBlockCounts[] = {1, 3, 7, 33, 128};   // 128 blocks = a 4096-wide row.
+constexpr GgmlType kActivationFormats[] = {GgmlType::kQ8_0, GgmlType::kQ8_1, GgmlType::kF32, GgmlType::kF16,
+                                           GgmlType::kBF16};
+constexpr int64_t kBlockCounts[] = {1, 3, 7, 33, 128};  // 128 blocks = a 4096-wide row.
 constexpr int64_t kFloatLengths[] = {1, 3, 7, 8, 33, 4096, 4099};
 
 std::vector<Isa> SimdIsas() {
@@ -101,9 +101,7 @@ std::vector<uint8_t> RandomBlocks(GgmlType type, int64_t n, uint32_t seed) {
   return bytes;
 }
 
-bool SameFloat(float a, float b) {
-  return FloatBits(a) == FloatBits(b) || (std::isnan(a) && std::isnan(b));
-}
+bool SameFloat(float a, float b) { return FloatBits(a) == FloatBits(b) || (std::isnan(a) && std::isnan(b)); }
 
 class SimdLegacyTest : public ::testing::TestWithParam<Isa> {
  protected:
@@ -140,7 +138,8 @@ class SimdLegacyTest : public ::testing::TestWithParam<Isa> {
   }
 
   // vec_dot within 1e-5 of sum |x_i * y_i| (the dequantized operands) of the scalar result.
-  void ExpectDotClose(GgmlType type, int64_t n, const std::vector<uint8_t>& x, const std::vector<uint8_t>& y) {
+  void ExpectDotClose(GgmlType type, int64_t n, const std::vector<uint8_t>& x,
+                      const std::vector<uint8_t>& y) {
     const GgmlType dot_type = Ref(type).dot_type;
     std::vector<float> xd(n), yd(n);
     Ref(type).dequantize_row(x.data(), xd.data(), n);
