@@ -4,6 +4,7 @@
 #define HEARTH_KERNELS_KERNEL_TABLE_H_
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -20,12 +21,18 @@ using DequantizeRowFn = void (*)(const void* src, float* dst, int64_t n);
 using QuantizeRowFn = void (*)(const float* src, void* dst, int64_t n);
 // Dot product of a weight row `x` (this format) with an activation row `y` already in `dot_type`.
 using VecDotFn = float (*)(int64_t n, const void* x, const void* y);
+// Many-token matmul tile: for `n_rows` weight rows (this format, `row_bytes` apart from `w`) and `n_tokens`
+// activation rows in `dot_type` (`act_row_bytes` apart from `act`), y[t * y_stride + r] = vec_dot(row r,
+// token t) with the same integer block sums, up to float summation order. Null: the driver uses vec_dot.
+using GemmFn = void (*)(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+                        size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride);
 
 struct FormatKernels {
   DequantizeRowFn dequantize_row = nullptr;
   QuantizeRowFn quantize_row = nullptr;  // Reference quantizer; for Q8_0/Q8_1/Q8_K the activation one.
   VecDotFn vec_dot = nullptr;
   GgmlType dot_type = GgmlType::kF32;    // Format the activations are converted to for vec_dot.
+  GemmFn gemm = nullptr;                 // Optional blocked kernel for many tokens (prompt processing).
 };
 
 struct KernelTable {

@@ -3,6 +3,12 @@
 #include <algorithm>
 
 namespace hearth::kernels {
+namespace {
+
+// Below this many tokens the per-call packing of weight panels costs more than the gemm saves.
+constexpr int64_t kGemmMinTokens = 4;
+
+}  // namespace
 
 size_t RowBytes(GgmlType type, int64_t n) {
   const GgmlTypeInfo& info = GetGgmlTypeInfo(type);
@@ -31,6 +37,11 @@ void MatMulRows(const KernelTable& table, const WeightMatrix& w, const void* act
   const VecDotFn vec_dot = fk.vec_dot;
   const size_t act_row_bytes = RowBytes(fk.dot_type, w.cols);
   const uint8_t* a = static_cast<const uint8_t*>(act);
+  if (fk.gemm != nullptr && n_tokens >= kGemmMinTokens && row_end > row_begin) {
+    fk.gemm(w.cols, w.row(row_begin), w.row_bytes, row_end - row_begin, act, act_row_bytes, n_tokens,
+            y + row_begin, y_stride);
+    return;
+  }
   // Blocks of weight rows stay in cache while every token passes over them.
   constexpr int64_t kRowBlock = 16;
   for (int64_t r0 = row_begin; r0 < row_end; r0 += kRowBlock) {

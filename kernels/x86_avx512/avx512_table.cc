@@ -9,6 +9,8 @@ const KernelTable& Avx512Kernels() {
     avx512::RegisterFloatFormats(t);
     avx512::RegisterLegacyQuants(t);
     avx512::RegisterKQuants(t);
+    avx512::RegisterGemmKQuants(t);
+    avx512::RegisterGemmLegacy(t);
     return t;
   }();
   return table;

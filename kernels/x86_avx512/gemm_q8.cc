@@ -1,0 +1,249 @@
+// AVX-512 VNNI many-token matmul (prompt processing) for the integer-dot formats. vec_dot unpacks every
+// weight block once per token; here a panel of 16 weight rows is unpacked once per call into an
+// interleaved u8 layout and then multiplied against all tokens, 8 at a time:
+//
+//   step s (4 consecutive k) of a panel = 64 bytes: row r's 4 quants at bytes 4r..4r+3,
+//
+// so one vpdpbusd with a token's 4 activation bytes broadcast adds 4 products to each row's int32 lane.
+// Weights are the unsigned operand (stored 0..63, or q + 128 for Q8_0); the offsets (-8, -16, -32, -128)
+// and K-quant mins are applied through activation sums, so every block's integer sum equals vec_dot's.
+// Float math per (block, row, token) follows the scalar reference; only the K-quants' is bit-exact.
+#include "kernels/x86_avx512/gemm_q8_internal.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/formats/block_layouts.h"
+#include "kernels/x86_avx512/avx512_kernels.h"
+
+namespace hearth::kernels::avx512 {
+namespace {
+
+using gemm::ActInfo;
+using gemm::Interleave;
+using gemm::kPanel;
+using gemm::Load4;
+using gemm::RowMask;
+using gemm::RunPanels;
+using gemm::TileFn;
+
+constexpr size_t kSbQuantBytes = kQKK * kPanel;  // Interleaved quants of one super-block (4 KB).
+
+// ---------------------------------------------------------------------------------------------------
+// K-quants: per super-block and panel, at `p`:
+//   quants  kSbQuantBytes
+//   sc      int32[nsub][16]   integer sub-block scales
+//   mn      int32[8][16]      int16 pairs multiplying the activation bsums pairs (b[2i], b[2i + 1])
+//   d, dmin float[16]
+// total = sum_j sc_j * dot_j(q, a) and corr = sum_i mn_i . bsums_i; Q4_K/Q5_K add
+// d_a * d * total - d_a * dmin * corr (the reference's expression), Q6_K d_a * d * (total - corr).
+
+constexpr size_t SbBytes(int nsub) { return kSbQuantBytes + static_cast<size_t>(nsub) * 64 + 8 * 64 + 128; }
+
+inline int32_t Pair16(int a, int b) {
+  return static_cast<int32_t>((static_cast<uint32_t>(static_cast<uint16_t>(b)) << 16) |
+                              static_cast<uint16_t>(a));
+}
+
+// Unpacks the 4-bit quants of Q4_K/Q5_K into k order.
+inline void Unpack4(const uint8_t* qs, uint8_t* q) {
+  for (int c = 0; c < 4; ++c) {
+    for (int i = 0; i < 32; ++i) {
+      q[64 * c + i] = qs[32 * c + i] & 0x0f;
+      q[64 * c + 32 + i] = qs[32 * c + i] >> 4;
+    }
+  }
+}
+
+inline void ScaleMinK4(const uint8_t* s, int j, int* scale, int* min) {
+  if (j < 4) {
+    *scale = s[j] & 63;
+    *min = s[j + 4] & 63;
+  } else {
+    *scale = (s[j + 4] & 0x0f) | ((s[j - 4] >> 6) << 4);
+    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+  }
+}
+
+template <bool kFive>
+void PackQ45K(const uint8_t* w, size_t row_bytes, int rows, int64_t nsb, uint8_t* out) {
+  alignas(64) uint8_t q[kPanel][kQKK];
+  for (int64_t b = 0; b < nsb; ++b) {
+    uint8_t* p = out + b * SbBytes(8);
+    int32_t* sc = reinterpret_cast<int32_t*>(p + kSbQuantBytes);
+    int32_t* mn = sc + 8 * kPanel;
+    float* d = reinterpret_cast<float*>(mn + 8 * kPanel);
+    float* dmin = d + kPanel;
+    std::memset(q, 0, sizeof(q));
+    for (int r = 0; r < kPanel; ++r) {
+      if (r >= rows) {
+        for (int j = 0; j < 8; ++j) sc[j * kPanel + r] = mn[j * kPanel + r] = 0;
+        d[r] = dmin[r] = 0.0f;
+        continue;
+      }
+      const uint8_t* row = w + static_cast<size_t>(r) * row_bytes;
+      const uint8_t* scales;
+      if constexpr (kFive) {
+        const auto& blk = reinterpret_cast<const BlockQ5_K*>(row)[b];
+        Unpack4(blk.qs, q[r]);
+        for (int i = 0; i < kQKK; ++i) q[r][i] |= ((blk.qh[i % 32] >> (i / 32)) & 1) << 4;
+        scales = blk.scales;
+        d[r] = HalfToFloat(blk.d);
+        dmin[r] = HalfToFloat(blk.dmin);
+      } else {
+        const auto& blk = reinterpret_cast<const BlockQ4_K*>(row)[b];
+        Unpack4(blk.qs, q[r]);
+        scales = blk.scales;
+        d[r] = HalfToFloat(blk.d);
+        dmin[r] = HalfToFloat(blk.dmin);
+      }
+      for (int j = 0; j < 8; ++j) {
+        int s, m;
+        ScaleMinK4(scales, j, &s, &m);
+        sc[j * kPanel + r] = s;
+        mn[j * kPanel + r] = Pair16(m, m);  // Sub-block j covers bsums 2j and 2j + 1.
+      }
+    }
+    Interleave(q[0], kQKK, kQKK, p);
+  }
+}
+
+void PackQ6K(const uint8_t* w, size_t row_bytes, int rows, int64_t nsb, uint8_t* out) {
+  alignas(64) uint8_t q[kPanel][kQKK];
+  for (int64_t b = 0; b < nsb; ++b) {
+    uint8_t* p = out + b * SbBytes(16);
+    int32_t* sc = reinterpret_cast<int32_t*>(p + kSbQuantBytes);
+    int32_t* mn = sc + 16 * kPanel;
+    float* d = reinterpret_cast<float*>(mn + 8 * kPanel);
+    std::memset(q, 0, sizeof(q));
+    for (int r = 0; r < kPanel; ++r) {
+      if (r >= rows) {
+        for (int j = 0; j < 16; ++j) sc[j * kPanel + r] = 0;
+        for (int j = 0; j < 8; ++j) mn[j * kPanel + r] = 0;
+        d[r] = d[kPanel + r] = 0.0f;
+        continue;
+      }
+      const auto& blk = reinterpret_cast<const BlockQ6_K*>(w + static_cast<size_t>(r) * row_bytes)[b];
+      for (int h = 0; h < 2; ++h) {
+        const uint8_t* ql = blk.ql + 64 * h;
+        const uint8_t* qh = blk.qh + 32 * h;
+        uint8_t* o = q[r] + 128 * h;
+        for (int i = 0; i < 32; ++i) {
+          o[i] = static_cast<uint8_t>((ql[i] & 0x0f) | ((qh[i] & 3) << 4));
+          o[32 + i] = static_cast<uint8_t>((ql[32 + i] & 0x0f) | (((qh[i] >> 2) & 3) << 4));
+          o[64 + i] = static_cast<uint8_t>((ql[i] >> 4) | (((qh[i] >> 4) & 3) << 4));
+          o[96 + i] = static_cast<uint8_t>((ql[32 + i] >> 4) | (((qh[i] >> 6) & 3) << 4));
+        }
+      }
+      for (int j = 0; j < 16; ++j) sc[j * kPanel + r] = blk.scales[j];
+      // Quants are stored q + 32: the offset is 32 * sum_j sc_j * bsum_j.
+      for (int i = 0; i < 8; ++i) {
+        mn[i * kPanel + r] = Pair16(32 * blk.scales[2 * i], 32 * blk.scales[2 * i + 1]);
+      }
+      d[r] = HalfToFloat(blk.d);
+      d[kPanel + r] = 0.0f;
+    }
+    Interleave(q[0], kQKK, kQKK, p);
+  }
+}
+
+// Q8_K activation block: float d at 0, qs at 4, int16 bsums at 260 (292 bytes).
+template <int T, int kNsub>
+void KernelK(const uint8_t* panel, int64_t nsb, const uint8_t* act, size_t act_row_bytes,
+             const ActInfo* /*info*/, float* y, int64_t y_stride, int rows) {
+  constexpr int kSteps = 64 / kNsub;  // 4-quant steps per sub-block.
+  constexpr size_t kSb = SbBytes(kNsub);
+  __m512 f[T];
+  for (int t = 0; t < T; ++t) f[t] = _mm512_setzero_ps();
+  for (int64_t b = 0; b < nsb; ++b) {
+    const uint8_t* p = panel + b * kSb;
+    const uint8_t* a = act + b * sizeof(BlockQ8_K);
+    __m512i isum[T];
+    for (int t = 0; t < T; ++t) isum[t] = _mm512_setzero_si512();
+    for (int j = 0; j < kNsub; ++j) {
+      __m512i acc[T];
+      for (int t = 0; t < T; ++t) acc[t] = _mm512_setzero_si512();
+      for (int s = 0; s < kSteps; ++s) {
+        const int step = j * kSteps + s;
+        const __m512i wq = _mm512_load_si512(p + step * 64);
+        for (int t = 0; t < T; ++t) {
+          acc[t] = _mm512_dpbusd_epi32(acc[t], wq, _mm512_set1_epi32(Load4(a + t * act_row_bytes + 4 + 4 * step)));
+        }
+      }
+      const __m512i scv = _mm512_load_si512(p + kSbQuantBytes + j * 64);
+      for (int t = 0; t < T; ++t) isum[t] = _mm512_add_epi32(isum[t], _mm512_mullo_epi32(acc[t], scv));
+    }
+    const uint8_t* mp = p + kSbQuantBytes + kNsub * 64;
+    __m512i corr[T];
+    for (int t = 0; t < T; ++t) corr[t] = _mm512_setzero_si512();
+    for (int i = 0; i < 8; ++i) {
+      const __m512i mv = _mm512_load_si512(mp + i * 64);
+      for (int t = 0; t < T; ++t) {
+        corr[t] = _mm512_dpwssd_epi32(corr[t], mv, _mm512_set1_epi32(Load4(a + t * act_row_bytes + 260 + 4 * i)));
+      }
+    }
+    const __m512 dw = _mm512_load_ps(mp + 8 * 64);
+    const __m512 dmin = _mm512_load_ps(mp + 8 * 64 + 64);
+    for (int t = 0; t < T; ++t) {
+      float da_s;
+      std::memcpy(&da_s, a + t * act_row_bytes, 4);
+      const __m512 da = _mm512_set1_ps(da_s);
+      if constexpr (kNsub == 16) {
+        const __m512 v = _mm512_mul_ps(_mm512_mul_ps(da, dw), _mm512_cvtepi32_ps(_mm512_sub_epi32(isum[t], corr[t])));
+        f[t] = _mm512_add_ps(f[t], v);
+      } else {
+        const __m512 v = _mm512_sub_ps(_mm512_mul_ps(_mm512_mul_ps(da, dw), _mm512_cvtepi32_ps(isum[t])),
+                                       _mm512_mul_ps(_mm512_mul_ps(da, dmin), _mm512_cvtepi32_ps(corr[t])));
+        f[t] = _mm512_add_ps(f[t], v);
+      }
+    }
+  }
+  const __mmask16 mask = RowMask(rows);
+  for (int t = 0; t < T; ++t) _mm512_mask_storeu_ps(y + t * y_stride, mask, f[t]);
+}
+
+template <int kNsub>
+TileFn KTile(int t) {
+  switch (t) {
+    case 1: return KernelK<1, kNsub>;
+    case 2: return KernelK<2, kNsub>;
+    case 3: return KernelK<3, kNsub>;
+    case 4: return KernelK<4, kNsub>;
+    case 5: return KernelK<5, kNsub>;
+    case 6: return KernelK<6, kNsub>;
+    case 7: return KernelK<7, kNsub>;
+    default: return KernelK<8, kNsub>;
+  }
+}
+
+void GemmQ4K(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+             size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride) {
+  const int64_t nsb = n / kQKK;
+  RunPanels(PackQ45K<false>, nsb * SbBytes(8), nsb, KTile<8>, w, row_bytes, n_rows, act, act_row_bytes,
+            nullptr, n_tokens, y, y_stride);
+}
+
+void GemmQ5K(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+             size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride) {
+  const int64_t nsb = n / kQKK;
+  RunPanels(PackQ45K<true>, nsb * SbBytes(8), nsb, KTile<8>, w, row_bytes, n_rows, act, act_row_bytes,
+            nullptr, n_tokens, y, y_stride);
+}
+
+void GemmQ6K(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+             size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride) {
+  const int64_t nsb = n / kQKK;
+  RunPanels(PackQ6K, nsb * SbBytes(16), nsb, KTile<16>, w, row_bytes, n_rows, act, act_row_bytes,
+            nullptr, n_tokens, y, y_stride);
+}
+
+}  // namespace
+
+void RegisterGemmKQuants(KernelTable& table) {
+  table.format(GgmlType::kQ4_K).gemm = GemmQ4K;
+  table.format(GgmlType::kQ5_K).gemm = GemmQ5K;
+  table.format(GgmlType::kQ6_K).gemm = GemmQ6K;
+}
+
+}  // namespace hearth::kernels::avx512
