@@ -10,6 +10,11 @@ const KernelTable& Avx2Kernels();
 #ifdef HEARTH_KERNELS_AVX512
 const KernelTable& Avx512Kernels();
 #endif
+#ifdef HEARTH_KERNELS_NEON
+const KernelTable& NeonKernels();
+const KernelTable& NeonDotprodKernels();
+const KernelTable& NeonI8mmKernels();
+#endif
 
 const KernelTable* CompiledKernels(Isa isa) {
   switch (isa) {
@@ -19,6 +24,11 @@ const KernelTable* CompiledKernels(Isa isa) {
 #endif
 #ifdef HEARTH_KERNELS_AVX512
     case Isa::kAvx512: return &Avx512Kernels();
+#endif
+#ifdef HEARTH_KERNELS_NEON
+    case Isa::kNeon: return &NeonKernels();
+    case Isa::kNeonDotprod: return &NeonDotprodKernels();
+    case Isa::kNeonI8mm: return &NeonI8mmKernels();
 #endif
     default: return nullptr;
   }
