@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "gtest/gtest.h"
+#include "kernels/dispatch.h"
 #include "kernels/formats/fp16.h"
 #include "lib/model/inference_context.h"
 #include "lib/model/model.h"
@@ -174,14 +175,23 @@ void CheckGreedy(const std::string& name, const Model& model, const nlohmann::js
               name.c_str(), checked, expected.size());
 }
 
-TEST(GoldenLogitsTest, MatchesLlamaCppOnEverySharedModel) {
+// Runs on every instruction-set level this build and CPU share (scalar, avx2, avx512, neon...), so each
+// level is checked against llama.cpp in the same run.
+class GoldenLogitsTest : public ::testing::TestWithParam<kernels::Isa> {};
+
+TEST_P(GoldenLogitsTest, MatchesLlamaCppOnEverySharedModel) {
   HEARTH_REQUIRE_SHARED_DATA();
+  auto table = kernels::KernelsForIsa(GetParam());
+  ASSERT_TRUE(table.ok()) << table.status();
+  ModelLoadOptions options;
+  options.kernels = *table;
+  std::printf("[golden] instruction set: %s\n", std::string(kernels::IsaName(GetParam())).c_str());
   const std::vector<std::string> names = GoldenModelNames();
   ASSERT_FALSE(names.empty()) << "no golden data in " << testing::SharedPath("data/golden");
   for (const std::string& name : names) {
     SCOPED_TRACE(name);
     const std::string model_path = testing::SharedPath("data/models/" + name + ".gguf");
-    auto model = Model::Load(model_path);
+    auto model = Model::Load(model_path, options);
     ASSERT_TRUE(model.ok()) << model_path << ": " << model.status();
     EXPECT_NE((*model)->tokenizer(), nullptr) << "the file has a vocabulary";
     const nlohmann::json golden = ReadJson(testing::SharedPath("data/golden/" + name + ".logits.json"));
@@ -195,6 +205,16 @@ TEST(GoldenLogitsTest, MatchesLlamaCppOnEverySharedModel) {
     CheckGreedy(name, **model, greedy);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryInstructionSet, GoldenLogitsTest,
+                         ::testing::ValuesIn(kernels::AvailableIsas()),
+                         [](const ::testing::TestParamInfo<kernels::Isa>& param_info) {
+                           std::string name(kernels::IsaName(param_info.param));
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
+                         });
 
 }  // namespace
 }  // namespace hearth::model
