@@ -92,11 +92,11 @@ class Context:
     def logits(self, index: int = -1, *, copy: bool = False) -> np.ndarray:
         """The n_vocab logits (float32) of token ``index`` of the last batch (-1: the last token).
 
-        Without ``copy`` the array is a read-only view of the library's buffer, made without copying: it stays
-        safe to read for as long as it exists (it keeps the buffer alive, even past close()), but its contents
-        are only meaningful until the next eval, generate or truncate, which overwrite the buffer. Pass
-        ``copy=True`` (or call ``.copy()``) to keep the values. Raises IndexError if that position kept no
-        logits.
+        Without ``copy`` the array is a read-only view of the library's buffer, made without copying. As in the
+        C API, it is valid only until the next eval, generate or truncate on this context, which overwrite or
+        reallocate the buffer: do not read it after those (closing the context is fine: the view keeps the
+        context's memory alive). Pass ``copy=True`` (or call ``.copy()``) to keep the values. Raises
+        IndexError if that position kept no logits.
         """
         view = self._native.logits(int(index))
         return view.copy() if copy else view
