@@ -6,4 +6,4 @@ scripts/install_deps.sh
 scripts/build.sh build
 MODEL="$(scripts/fetch_model.sh)"
 echo "== hearth run $MODEL" >&2
-build/examples/cli/hearth run "$MODEL" -p "The three primary colors are" -n 48 --temp 0 --ctx 512
+build/examples/hearth run "$MODEL" -p "The three primary colors are" -n 48 --temp 0 --ctx 512
