@@ -96,7 +96,6 @@ int RunGenerate(int argc, char** argv) {
   result.struct_size = sizeof(result);
   status = hearth_context_generate(context.get(), sampler.get(), prompt.c_str(), &gp, &result);
   std::fputs("\n", stdout);
-  std::fflush(stdout);  // Keep the text and the statistics on stderr in order on a shared terminal.
   std::fflush(stdout);
   if (status != HEARTH_OK) return ApiError("generation failed", status);
   std::fprintf(stderr, "prompt: %d tokens in %.3f s (%.1f tokens/s)\n", result.n_prompt_tokens,
