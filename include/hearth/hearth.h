@@ -392,8 +392,10 @@ typedef struct hearth_generate_result {
 /* Tokenizes `prompt`, evaluates it after the context's current position, and samples up to max_tokens tokens
  * with `sampler` (prompt tokens enter its penalty history), streaming them to the callback. The prompt must
  * fit (else HEARTH_ERROR_CONTEXT_FULL); generation stops with HEARTH_STOP_CONTEXT_FULL when the context
- * fills. `params` may be NULL for the defaults; `out_result` may be NULL (else set its struct_size); it is
- * filled on success and on failure after validation. */
+ * fills. On return the context holds the prompt and every sampled token, an end-of-generation token
+ * included (unless the context is full), so a later call continues from there. `params` may be NULL for the
+ * defaults; `out_result` may be NULL (else set its struct_size); it is filled on success and on failure after
+ * validation. */
 HEARTH_API hearth_status hearth_context_generate(hearth_context* context, hearth_sampler* sampler,
                                                  const char* prompt, const hearth_generate_params* params,
                                                  hearth_generate_result* out_result);

@@ -122,6 +122,7 @@ hearth_status hearth_context_generate(hearth_context* context, hearth_sampler* s
       return p.callback != nullptr && p.callback(token, text.c_str(), text.size(), p.user_data) != 0;
     };
     result.stop_reason = HEARTH_STOP_MAX_TOKENS;
+    hearth_token unevaluated = HEARTH_TOKEN_NULL;  // Sampled but not yet in the KV cache.
     while (true) {
       if (result.n_generated_tokens >= p.max_tokens) {
         result.stop_reason = HEARTH_STOP_MAX_TOKENS;
@@ -130,6 +131,7 @@ hearth_status hearth_context_generate(hearth_context* context, hearth_sampler* s
       hearth_token token = HEARTH_TOKEN_NULL;
       hearth_status s = hearth_sampler_sample(sampler, context, -1, &token);
       if (s != HEARTH_OK) return finish(s);
+      unevaluated = token;
       if (tokenizer.IsEndOfGeneration(token)) {
         result.stop_reason = HEARTH_STOP_END_TOKEN;
         break;
@@ -156,6 +158,16 @@ hearth_status hearth_context_generate(hearth_context* context, hearth_sampler* s
         break;
       }
       s = hearth_context_eval(context, &token, 1, HEARTH_LOGITS_LAST);
+      if (s != HEARTH_OK) {
+        result.generate_seconds = Seconds(gen_start);
+        return finish(s);
+      }
+      unevaluated = HEARTH_TOKEN_NULL;
+    }
+    // The last sampled token (an end-of-turn token too) joins the context, so that a later call continues
+    // the conversation from everything generated so far.
+    if (unevaluated != HEARTH_TOKEN_NULL && ctx.n_past() < ctx.n_ctx()) {
+      const hearth_status s = hearth_context_eval(context, &unevaluated, 1, HEARTH_LOGITS_LAST);
       if (s != HEARTH_OK) {
         result.generate_seconds = Seconds(gen_start);
         return finish(s);

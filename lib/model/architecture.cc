@@ -32,7 +32,7 @@ absl::StatusOr<const ArchitectureSpec*> FindArchitecture(std::string_view name) 
   for (SpecGetter get : kArchitectures) {
     if (get().name == name) return &get();
   }
-  return absl::InvalidArgumentError(absl::StrCat("unsupported architecture '", gguf::AV(name),
+  return absl::UnimplementedError(absl::StrCat("unsupported architecture '", gguf::AV(name),
                                                  "' (supported: ", SupportedArchitectureList(), ")"));
 }
 

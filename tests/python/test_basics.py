@@ -191,11 +191,6 @@ def test_progress_callback_and_cancel(qwen2_path: Path) -> None:
         hearth.Model(qwen2_path, progress=boom)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="hearth.h promises HEARTH_ERROR_UNSUPPORTED for unknown architectures; lib/model/architecture.cc "
-    "currently reports InvalidArgument, which the API maps to HEARTH_ERROR_INVALID_FILE",
-)
 def test_unsupported_architecture(tmp_path: Path) -> None:
     gguf = pytest.importorskip("gguf")
     import numpy as np

@@ -34,8 +34,9 @@ def test_generate_greedy_matches_golden_tokens() -> None:
             break
         assert got == want
     assert result.text == model.detokenize(result.tokens)
-    # The last sampled token is returned but not evaluated.
-    assert ctx.position == result.n_prompt_tokens + result.n_generated_tokens - 1
+    # Every sampled token joins the context; an end token is sampled but not counted as generated.
+    ended = 1 if result.stop_reason == hearth.StopReason.END_TOKEN else 0
+    assert ctx.position == result.n_prompt_tokens + result.n_generated_tokens + ended
 
 
 @pytest.mark.parametrize("temperature", [0.0, 0.9])
@@ -92,7 +93,8 @@ def test_context_continues_after_generate(qwen2: hearth.Model) -> None:
     first = ctx.generate(PROMPT, max_tokens=8)
     position = ctx.position
     second = ctx.generate(" and then", max_tokens=8)
-    assert ctx.position == position + second.n_prompt_tokens + second.n_generated_tokens - 1
+    ended = 1 if second.stop_reason == hearth.StopReason.END_TOKEN else 0
+    assert ctx.position == position + second.n_prompt_tokens + second.n_generated_tokens + ended
     assert first.stop_reason == hearth.StopReason.MAX_TOKENS
     full = ctx.generate(" more", max_tokens=1000)
     assert full.stop_reason == hearth.StopReason.CONTEXT_FULL

@@ -22,7 +22,7 @@ TEST(ModelErrorsTest, UnsupportedArchitecture) {
   spec.arch = "gpt2";
   absl::StatusOr<SyntheticModel> m = BuildSyntheticModel(spec);
   ASSERT_FALSE(m.ok());
-  EXPECT_EQ(m.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(m.status().code(), absl::StatusCode::kUnimplemented);
   EXPECT_THAT(std::string(m.status().message()),
               HasSubstr("unsupported architecture 'gpt2' (supported: llama, qwen2, qwen3)"));
 }
