@@ -13,6 +13,7 @@ int RunInspect(int argc, char** argv);   // argv[0] is "inspect".
 int RunGenerate(int argc, char** argv);  // "run"
 int RunTokenize(int argc, char** argv);
 int RunEval(int argc, char** argv);
+int RunBench(int argc, char** argv);
 
 // Prints "hearth: error: MESSAGE" to stderr and returns 1.
 int Error(const std::string& message);

@@ -47,6 +47,17 @@ constexpr Usage kUsages[] = {
      "  --greedy N          print {\"greedy\": [ids]}: N greedy tokens after the input\n"
      "  --ctx N             context size\n"
      "  -t, --threads N     worker threads\n"},
+    {"bench",
+     "usage: hearth bench MODEL.gguf [-p N] [-n N] [-t N] [-r N] [--json]\n"
+     "  Measures prompt processing (pp) and decoding (tg) speed like llama.cpp's llama-bench.\n"
+     "  pp: N random token ids in one eval from an empty context; tg: after one untimed token, N single-token\n"
+     "  evals through the KV cache. One untimed warm-up, then REPS runs each; prints mean +- sample sd.\n"
+     "  -p, --n-prompt N       prompt tokens (default 512; 0 skips pp)\n"
+     "  -n, --n-gen N          generated tokens (default 128; 0 skips tg)\n"
+     "  -t, --threads N        worker threads (default: one per core)\n"
+     "  -r, --repetitions N    repetitions of each test (default 5)\n"
+     "  --json                 print one JSON object: {\"model\", \"threads\", \"pp\": {\"n\", \"tok_s\", \"sd\"},\n"
+     "                         \"tg\": {...}, \"peak_rss_bytes\", ...}; a skipped test has n 0 and tok_s 0\n"},
 };
 
 constexpr const char* kMainUsage =
@@ -56,6 +67,7 @@ constexpr const char* kMainUsage =
     "  run       generate text from a prompt\n"
     "  tokenize  print the token ids of a text\n"
     "  eval      evaluate token ids and write logits or greedy continuations\n"
+    "  bench     measure prompt and decode speed (like llama-bench)\n"
     "  version   print the library version\n"
     "Run 'hearth COMMAND --help' for the options of a command.\n";
 
@@ -115,5 +127,6 @@ int main(int argc, char** argv) {
   if (command == "run") return RunGenerate(argc - 1, argv + 1);
   if (command == "tokenize") return RunTokenize(argc - 1, argv + 1);
   if (command == "eval") return RunEval(argc - 1, argv + 1);
+  if (command == "bench") return RunBench(argc - 1, argv + 1);
   return UsageError("", "unknown command '" + command + "'");
 }

@@ -5,6 +5,11 @@ add_test(NAME examples_test_cli
 set_tests_properties(examples_test_cli PROPERTIES
   ENVIRONMENT "HEARTH_CLI=$<TARGET_FILE:hearth_cli>;HEARTH_SHARED_DIR=${HEARTH_SHARED_DIR}"
   LABELS "python")
+add_test(NAME examples_test_cli_bench
+         COMMAND ${Python3_EXECUTABLE} -m pytest -q -p no:cacheprovider ${CMAKE_CURRENT_LIST_DIR}/test_cli_bench.py)
+set_tests_properties(examples_test_cli_bench PROPERTIES
+  ENVIRONMENT "HEARTH_CLI=$<TARGET_FILE:hearth_cli>;HEARTH_SHARED_DIR=${HEARTH_SHARED_DIR}"
+  LABELS "python")
 
 add_test(NAME examples_c_generate
          COMMAND hearth_c_example ${HEARTH_SHARED_DIR}/data/models/tiny-qwen2-Q8_0.gguf "Hello" 16)
