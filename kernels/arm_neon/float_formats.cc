@@ -4,6 +4,7 @@
 // widened with FCVTL and accumulated in float32 even on cores with FP16 arithmetic (FMLA .8h would round
 // every product and partial sum to 11 bits); the result stays within float rounding of the scalar double sum.
 // Conversions are bit-exact with kernels/formats/fp16.h (round to nearest even; NaNs as it writes them).
+// (The dot products may read NaN payloads differently: a NaN anywhere makes the dot NaN either way.)
 #include <arm_neon.h>
 
 #include <cstdint>
@@ -51,15 +52,22 @@ float VecDotFloat(int64_t n, const void* x, const void* y) {
 void CopyF32(const void* src, float* dst, int64_t n) { std::memcpy(dst, src, static_cast<size_t>(n) * 4); }
 void CopyToF32(const float* src, void* dst, int64_t n) { std::memcpy(dst, src, static_cast<size_t>(n) * 4); }
 
+// FCVTL widens exactly, except that it quiets signalling NaNs (sets bit 22); the reference keeps every NaN
+// payload bit as it is, so that bit is cleared again where the half was a signalling NaN.
+inline float32x4_t HalfToFloatExact4(uint16x4_t h) {
+  const uint32x4_t bits = vreinterpretq_u32_f32(vcvt_f32_f16(vreinterpret_f16_u16(h)));
+  const uint16x4_t snan = vand_u16(vceq_u16(vand_u16(h, vdup_n_u16(0x7e00)), vdup_n_u16(0x7c00)),
+                                   vtst_u16(h, vdup_n_u16(0x01ff)));
+  const uint32x4_t quiet_bit = vandq_u32(vreinterpretq_u32_s32(vmovl_s16(vreinterpret_s16_u16(snan))),
+                                         vdupq_n_u32(0x00400000));
+  return vreinterpretq_f32_u32(vbicq_u32(bits, quiet_bit));
+}
+
 void DequantizeRowF16(const void* src, float* dst, int64_t n) {
   const uint16_t* h = static_cast<const uint16_t*>(src);
   int64_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    const float16x8_t v = vreinterpretq_f16_u16(vld1q_u16(h + i));
-    vst1q_f32(dst + i, vcvt_f32_f16(vget_low_f16(v)));
-    vst1q_f32(dst + i + 4, vcvt_high_f32_f16(v));
-  }
-  for (; i < n; ++i) dst[i] = HalfToFloat(h[i]);
+  for (; i + 4 <= n; i += 4) vst1q_f32(dst + i, HalfToFloatExact4(vld1_u16(h + i)));
+  for (; i < n; ++i) dst[i] = vgetq_lane_f32(HalfToFloatExact4(vdup_n_u16(h[i])), 0);
 }
 
 // FCVTN rounds like the reference; only NaNs differ (FCVT keeps payload bits), so they are rewritten as
