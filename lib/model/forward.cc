@@ -1,10 +1,12 @@
 #include "lib/model/forward.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <initializer_list>
+#include <vector>
 
-#include "kernels/formats/fp16.h"
+#include "absl/functional/function_ref.h"
 #include "kernels/ops/float_ops.h"
 #include "kernels/ops/matmul.h"
 
@@ -13,11 +15,50 @@ namespace {
 
 using kernels::WeightMatrix;
 
-// One projection of a batch: y = W x, optionally + bias per row.
+// Thread shares of a matrix's rows start at multiples of this (the gemm kernels' panel height).
+constexpr int64_t kRowAlign = 16;
+// Batches of at least this many tokens run their per-token float work (norms, RoPE, activation
+// quantization) as pool jobs; shorter ones (decode) run it on the caller, which is cheaper than a job.
+constexpr int64_t kParallelTokens = 4;
+
+// One projection of a fused group: y[t][r] = W_r . x_t (+ bias[r]).
 struct Projection {
-  const WeightMatrix* w;
-  float* y;
-  const float* bias;
+  const WeightMatrix* w = nullptr;
+  float* y = nullptr;
+  const float* bias = nullptr;
+};
+
+// Called on each thread after its rows of a fused group: [row_begin, row_end) of the group's first
+// matrix (all matrices of a group with an epilogue have the same row count).
+using Epilogue = absl::FunctionRef<void(int64_t row_begin, int64_t row_end)>;
+void NoEpilogue(int64_t, int64_t) {}
+
+// Thread `index`'s share of `rows`, boundaries rounded to kRowAlign.
+void AlignedShare(int64_t rows, int index, int count, int64_t* begin, int64_t* end) {
+  const auto boundary = [&](int i) {
+    if (i >= count) return rows;
+    const int64_t exact = rows * i / count;
+    return std::min(rows, (exact + kRowAlign / 2) / kRowAlign * kRowAlign);
+  };
+  *begin = boundary(index);
+  *end = boundary(index + 1);
+}
+
+// The float ops of a kernel table, falling back to the scalar references for any it leaves null.
+struct FloatOps {
+  explicit FloatOps(const kernels::KernelTable& kt) {
+    const kernels::KernelTable& ref = kernels::ScalarKernels();
+    rms_norm = kt.rms_norm != nullptr ? kt.rms_norm : ref.rms_norm;
+    silu_mul = kt.silu_mul != nullptr ? kt.silu_mul : ref.silu_mul;
+    add = kt.add != nullptr ? kt.add : ref.add;
+    rope = kt.rope != nullptr ? kt.rope : ref.rope;
+    attend = kt.attend != nullptr ? kt.attend : ref.attend;
+  }
+  kernels::RmsNormFn rms_norm;
+  kernels::BinaryOpFn silu_mul;
+  kernels::BinaryOpFn add;
+  kernels::RopeFn rope;
+  kernels::AttendFn attend;
 };
 
 class Pass {
@@ -27,6 +68,7 @@ class Pass {
       : c_(*model.config),
         w_(*model.weights),
         kt_(*model.kernels),
+        ops_(*model.kernels),
         req_(request),
         n_(static_cast<int64_t>(request.tokens.size())),
         cache_(cache),
@@ -41,17 +83,30 @@ class Pass {
         return absl::CancelledError("evaluation cancelled");
       }
       Attention(il);
+      // After the last attention only the rows whose logits are wanted matter.
+      if (il == c_.n_layer - 1) KeepOnlyLastRow();
+      AttentionOutput(il);
       FeedForward(il);
     }
+    KeepOnlyLastRow();
     Output();
     return absl::OkStatus();
   }
 
  private:
+  // Runs fn over token ranges: as a pool job for long batches, inline for short ones.
+  void PerToken(absl::FunctionRef<void(int64_t begin, int64_t end)> fn) {
+    if (n_ >= kParallelTokens) {
+      pool_.ParallelFor(n_, fn);
+    } else {
+      fn(0, n_);
+    }
+  }
+
   void Embed() {
     const WeightMatrix& e = w_.token_embd;
     const kernels::DequantizeRowFn dequantize = kt_.format(e.type).dequantize_row;
-    pool_.ParallelFor(n_, [&](int64_t b, int64_t end) {
+    PerToken([&](int64_t b, int64_t end) {
       for (int64_t t = b; t < end; ++t) {
         dequantize(e.row(req_.tokens[static_cast<size_t>(t)]), &s_.x[t * c_.n_embd], c_.n_embd);
       }
@@ -60,164 +115,176 @@ class Pass {
 
   void PrepareRope() {
     const int half = c_.rope.n_rot / 2;
-    for (int64_t t = 0; t < n_; ++t) {
-      kernels::RopeCosSin(c_.rope, req_.pos0 + t, w_.rope_freqs, &s_.rope_cos[t * half],
-                          &s_.rope_sin[t * half]);
-    }
-  }
-
-  void Norm(const float* weight, float* out, int64_t width, const float* in) {
-    for (int64_t t = 0; t < n_; ++t) {
-      kernels::RmsNorm(in + t * width, weight, width, c_.rms_eps, out + t * width);
-    }
-  }
-
-  // Runs projections that share the input `x` (row width = cols of each W), converting x into each
-  // weight's dot_type only when it differs from the previous one.
-  void Project(const float* x, std::initializer_list<Projection> projections) {
-    GgmlType converted = GgmlType::kF32;
-    bool have = false;
-    for (const Projection& p : projections) {
-      const WeightMatrix& w = *p.w;
-      const GgmlType dot_type = kt_.format(w.type).dot_type;
-      if (!have || dot_type != converted) {
-        pool_.ParallelFor(n_, [&](int64_t b, int64_t e) {
-          kernels::QuantizeActivations(kt_, w.type, x, w.cols, w.cols, b, e, s_.act.data());
-        });
-        converted = dot_type;
-        have = true;
+    PerToken([&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; ++t) {
+        kernels::RopeCosSin(c_.rope, req_.pos0 + t, w_.rope_freqs, &s_.rope_cos[t * half],
+                            &s_.rope_sin[t * half]);
       }
-      pool_.ParallelFor(w.rows, [&](int64_t b, int64_t e) {
-        kernels::MatMulRows(kt_, w, s_.act.data(), n_, p.y, w.rows, b, e);
+    });
+  }
+
+  void Norm(const float* weight, float* out, const float* in) {
+    const int64_t width = c_.n_embd;
+    PerToken([&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; ++t) ops_.rms_norm(in + t * width, weight, width, c_.rms_eps, out + t * width);
+    });
+  }
+
+  // Projections sharing the input x ([n_][cols]) as one pool job: x is converted once per distinct
+  // dot_type (slot i of s_.act for projection i, reused by later ones with the same dot_type), then each
+  // thread multiplies its aligned share of every matrix's rows, adds the bias there and runs `epilogue`.
+  void ProjectGroup(const float* x, int64_t cols, std::initializer_list<Projection> group,
+                    Epilogue epilogue = NoEpilogue) {
+    const Projection* ps = group.begin();
+    const int count = static_cast<int>(group.size());
+    const uint8_t* act[3] = {nullptr, nullptr, nullptr};
+    for (int i = 0; i < count; ++i) {
+      const GgmlType dot_type = kt_.format(ps[i].w->type).dot_type;
+      for (int j = 0; j < i && act[i] == nullptr; ++j) {
+        if (kt_.format(ps[j].w->type).dot_type == dot_type) act[i] = act[j];
+      }
+      if (act[i] != nullptr) continue;
+      uint8_t* slot = s_.act.data() + static_cast<size_t>(i) * s_.act_slot;
+      const WeightMatrix& w = *ps[i].w;
+      PerToken([&](int64_t b, int64_t e) {
+        kernels::QuantizeActivations(kt_, w.type, x, cols, cols, b, e, slot);
       });
-      if (p.bias != nullptr) {
-        for (int64_t t = 0; t < n_; ++t) kernels::Add(p.y + t * w.rows, p.bias, w.rows, p.y + t * w.rows);
+      act[i] = slot;
+    }
+    pool_.Run([&](int thread, int n_threads) {
+      int64_t first_begin = 0, first_end = 0;
+      for (int i = 0; i < count; ++i) {
+        const Projection& p = ps[i];
+        const int64_t rows = p.w->rows;
+        int64_t b, e;
+        AlignedShare(rows, thread, n_threads, &b, &e);
+        if (i == 0) {
+          first_begin = b;
+          first_end = e;
+        }
+        if (b >= e) continue;
+        kernels::MatMulRows(kt_, *p.w, act[i], n_, p.y, rows, b, e);
+        if (p.bias != nullptr) {
+          for (int64_t t = 0; t < n_; ++t) ops_.add(p.y + t * rows + b, p.bias + b, e - b, p.y + t * rows + b);
+        }
       }
+      if (first_begin < first_end) epilogue(first_begin, first_end);
+    });
+  }
+
+  // Adds rows [b, e) of proj into the residual stream for every token.
+  void AddResidual(int64_t b, int64_t e) {
+    for (int64_t t = 0; t < n_; ++t) {
+      float* xt = &s_.x[t * c_.n_embd];
+      ops_.add(xt + b, &s_.proj[t * c_.n_embd + b], e - b, xt + b);
     }
   }
 
   void Attention(int64_t il) {
     const LayerWeights& l = w_.layers[static_cast<size_t>(il)];
-    Norm(l.attn_norm, s_.xn.data(), c_.n_embd, s_.x.data());
-    Project(s_.xn.data(), {{&l.wq, s_.q.data(), l.bq}, {&l.wk, s_.k.data(), l.bk},
-                           {&l.wv, s_.v.data(), l.bv}});
+    Norm(l.attn_norm, s_.xn.data(), s_.x.data());
+    ProjectGroup(s_.xn.data(), c_.n_embd,
+                 {{&l.wq, s_.q.data(), l.bq}, {&l.wk, s_.k.data(), l.bk}, {&l.wv, s_.v.data(), l.bv}});
 
     const int64_t hd = c_.head_dim_k;
     const int half = c_.rope.n_rot / 2;
-    const kernels::RopeStyle style = c_.arch->rope_style;
-    for (int64_t t = 0; t < n_; ++t) {
-      const float* cos_t = &s_.rope_cos[t * half];
-      const float* sin_t = &s_.rope_sin[t * half];
-      for (int64_t h = 0; h < c_.n_head; ++h) {
-        float* qh = &s_.q[t * c_.q_dim() + h * hd];
-        if (l.q_norm != nullptr) kernels::RmsNorm(qh, l.q_norm, hd, c_.rms_eps, qh);
-        kernels::ApplyRope(qh, c_.rope.n_rot, style, cos_t, sin_t);
+    const bool neox = c_.arch->rope_style == kernels::RopeStyle::kNeox;
+    const kernels::QuantizeRowFn to_f16 = kt_.format(GgmlType::kF16).quantize_row;
+    PerToken([&](int64_t b, int64_t e) {
+      for (int64_t t = b; t < e; ++t) {
+        const float* cos_t = &s_.rope_cos[t * half];
+        const float* sin_t = &s_.rope_sin[t * half];
+        for (int64_t h = 0; h < c_.n_head; ++h) {
+          float* qh = &s_.q[t * c_.q_dim() + h * hd];
+          if (l.q_norm != nullptr) ops_.rms_norm(qh, l.q_norm, hd, c_.rms_eps, qh);
+          ops_.rope(qh, c_.rope.n_rot, neox, cos_t, sin_t);
+        }
+        for (int64_t h = 0; h < c_.n_head_kv; ++h) {
+          float* kh = &s_.k[t * c_.k_dim() + h * hd];
+          if (l.k_norm != nullptr) ops_.rms_norm(kh, l.k_norm, hd, c_.rms_eps, kh);
+          ops_.rope(kh, c_.rope.n_rot, neox, cos_t, sin_t);
+        }
+        // The cache holds K and V rounded to F16, as llama.cpp's default cache type does.
+        to_f16(&s_.k[t * c_.k_dim()], cache_.k(il, req_.pos0 + t), c_.k_dim());
+        to_f16(&s_.v[t * c_.v_dim()], cache_.v(il, req_.pos0 + t), c_.v_dim());
       }
-      for (int64_t h = 0; h < c_.n_head_kv; ++h) {
-        float* kh = &s_.k[t * c_.k_dim() + h * hd];
-        if (l.k_norm != nullptr) kernels::RmsNorm(kh, l.k_norm, hd, c_.rms_eps, kh);
-        kernels::ApplyRope(kh, c_.rope.n_rot, style, cos_t, sin_t);
-      }
-      // The cache holds K and V rounded to F16, as llama.cpp's default cache type does.
-      uint16_t* kc = cache_.k(il, req_.pos0 + t);
-      uint16_t* vc = cache_.v(il, req_.pos0 + t);
-      for (int64_t i = 0; i < c_.k_dim(); ++i) kc[i] = Fp32ToFp16(s_.k[t * c_.k_dim() + i]);
-      for (int64_t i = 0; i < c_.v_dim(); ++i) vc[i] = Fp32ToFp16(s_.v[t * c_.v_dim() + i]);
-    }
-
-    // One work item per (token, head); each thread uses its own scores and query rows.
-    const int64_t items = n_ * c_.n_head;
-    pool_.Run([&](int thread, int n_threads) {
-      int64_t b, e;
-      ThreadPool::SplitRange(items, thread, n_threads, &b, &e);
-      float* scores = &s_.scores[static_cast<size_t>(thread) * cache_.n_ctx()];
-      uint16_t* q16 = &s_.q16[static_cast<size_t>(thread) * hd];
-      for (int64_t item = b; item < e; ++item) AttendOne(il, item / c_.n_head, item % c_.n_head, scores, q16);
     });
 
-    Project(s_.attn.data(), {{&l.wo, s_.proj.data(), nullptr}});
-    for (int64_t t = 0; t < n_; ++t) {
-      float* xt = &s_.x[t * c_.n_embd];
-      kernels::Add(xt, &s_.proj[t * c_.n_embd], c_.n_embd, xt);
-    }
+    // Causal attention: one item per (token, head), latest (costliest) tokens first, handed out
+    // dynamically so threads finish together.
+    const int64_t hdv = c_.head_dim_v;
+    const int64_t group = c_.n_head / c_.n_head_kv;
+    const int64_t items = n_ * c_.n_head;
+    const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
+    const uint16_t* k0 = cache_.k(il, 0);
+    const uint16_t* v0 = cache_.v(il, 0);
+    const size_t k_row = static_cast<size_t>(cache_.k_row());
+    const size_t v_row = static_cast<size_t>(cache_.v_row());
+    std::atomic<int64_t> next{0};
+    pool_.Run([&](int, int) {
+      for (int64_t item = next.fetch_add(1, std::memory_order_relaxed); item < items;
+           item = next.fetch_add(1, std::memory_order_relaxed)) {
+        const int64_t t = n_ - 1 - item / c_.n_head;
+        const int64_t h = item % c_.n_head;
+        const int64_t kvh = h / group;
+        ops_.attend(&s_.q[t * c_.q_dim() + h * hd], k0 + kvh * hd, k_row, v0 + kvh * hdv, v_row,
+                    req_.pos0 + t + 1, hd, hdv, scale, &s_.attn[t * c_.n_head * hdv + h * hdv]);
+      }
+    });
   }
 
-  // Causal attention of token t's head h over cache positions [0, pos0 + t]: scores K.q in f32 from F16
-  // K and the query rounded to F16, scaled by 1/sqrt(head_dim), softmax in f32, V summed in f32.
-  void AttendOne(int64_t il, int64_t t, int64_t h, float* scores, uint16_t* q16) {
-    const int64_t hd = c_.head_dim_k;
-    const int64_t hdv = c_.head_dim_v;
-    const int64_t kvh = h / (c_.n_head / c_.n_head_kv);
-    const int64_t n_kv = req_.pos0 + t + 1;
-    const float* q = &s_.q[t * c_.q_dim() + h * hd];
-    const kernels::FormatKernels& f16 = kt_.format(GgmlType::kF16);
-    f16.quantize_row(q, q16, hd);
-    const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
-    for (int64_t j = 0; j < n_kv; ++j) {
-      scores[j] = f16.vec_dot(hd, cache_.k(il, j) + kvh * hd, q16) * scale;
-    }
-    kernels::Softmax(scores, n_kv);
-    float* out = &s_.attn[t * c_.n_head * hdv + h * hdv];
-    std::fill(out, out + hdv, 0.0f);
-    for (int64_t j = 0; j < n_kv; ++j) {
-      const float p = scores[j];
-      const uint16_t* vj = cache_.v(il, j) + kvh * hdv;
-      for (int64_t d = 0; d < hdv; ++d) out[d] += p * Fp16ToFp32(vj[d]);
-    }
+  // When only the last token's logits are wanted, moves its rows to row 0 and drops the others.
+  void KeepOnlyLastRow() {
+    if (req_.all_logits || n_ == 1) return;
+    const int64_t last = n_ - 1;
+    const int64_t attn_width = c_.n_head * c_.head_dim_v;
+    std::copy_n(&s_.x[last * c_.n_embd], c_.n_embd, s_.x.data());
+    std::copy_n(&s_.attn[last * attn_width], attn_width, s_.attn.data());
+    n_ = 1;
+  }
+
+  void AttentionOutput(int64_t il) {
+    const LayerWeights& l = w_.layers[static_cast<size_t>(il)];
+    ProjectGroup(s_.attn.data(), c_.n_head * c_.head_dim_v, {{&l.wo, s_.proj.data(), nullptr}},
+                 [&](int64_t b, int64_t e) { AddResidual(b, e); });
   }
 
   void FeedForward(int64_t il) {
     const LayerWeights& l = w_.layers[static_cast<size_t>(il)];
-    Norm(l.ffn_norm, s_.xn.data(), c_.n_embd, s_.x.data());
-    Project(s_.xn.data(), {{&l.w_gate, s_.gate.data(), nullptr}, {&l.w_up, s_.up.data(), nullptr}});
-    for (int64_t t = 0; t < n_; ++t) {
-      kernels::SiluMul(&s_.gate[t * c_.n_ff], &s_.up[t * c_.n_ff], c_.n_ff, &s_.gate[t * c_.n_ff]);
-    }
-    Project(s_.gate.data(), {{&l.w_down, s_.proj.data(), nullptr}});
-    for (int64_t t = 0; t < n_; ++t) {
-      float* xt = &s_.x[t * c_.n_embd];
-      kernels::Add(xt, &s_.proj[t * c_.n_embd], c_.n_embd, xt);
-    }
+    Norm(l.ffn_norm, s_.xn.data(), s_.x.data());
+    const int64_t n_ff = c_.n_ff;
+    ProjectGroup(s_.xn.data(), c_.n_embd,
+                 {{&l.w_gate, s_.gate.data(), nullptr}, {&l.w_up, s_.up.data(), nullptr}},
+                 [&](int64_t b, int64_t e) {
+                   for (int64_t t = 0; t < n_; ++t) {
+                     ops_.silu_mul(&s_.gate[t * n_ff + b], &s_.up[t * n_ff + b], e - b,
+                                   &s_.gate[t * n_ff + b]);
+                   }
+                 });
+    ProjectGroup(s_.gate.data(), n_ff, {{&l.w_down, s_.proj.data(), nullptr}},
+                 [&](int64_t b, int64_t e) { AddResidual(b, e); });
   }
 
+  // The rows left (all tokens with all_logits, else the last one) through the output norm and the
+  // vocabulary projection, split evenly over the threads.
   void Output() {
-    // Only the rows whose logits are wanted go through the output norm and vocabulary projection.
-    const int64_t first = req_.all_logits ? 0 : n_ - 1;
-    const int64_t rows = n_ - first;
-    const WeightMatrix& out = w_.output;
-    for (int64_t t = 0; t < rows; ++t) {
-      kernels::RmsNorm(&s_.x[(first + t) * c_.n_embd], w_.output_norm, c_.n_embd, c_.rms_eps,
-                       &s_.xn[t * c_.n_embd]);
-    }
-    pool_.ParallelFor(rows, [&](int64_t b, int64_t e) {
-      kernels::QuantizeActivations(kt_, out.type, s_.xn.data(), c_.n_embd, c_.n_embd, b, e,
-                                   s_.act.data());
-    });
-    pool_.ParallelFor(out.rows, [&](int64_t b, int64_t e) {
-      kernels::MatMulRows(kt_, out, s_.act.data(), rows, req_.logits, c_.n_vocab, b, e);
-    });
+    Norm(w_.output_norm, s_.xn.data(), s_.x.data());
+    ProjectGroup(s_.xn.data(), c_.n_embd, {{&w_.output, req_.logits, nullptr}});
   }
 
   const ModelConfig& c_;
   const ModelWeights& w_;
   const kernels::KernelTable& kt_;
+  const FloatOps ops_;
   const ForwardRequest& req_;
-  const int64_t n_;
+  int64_t n_;  // Rows in flight: the batch, then 1 after the last attention if only the last logits count.
   KvCache& cache_;
   ForwardScratch& s_;
   ThreadPool& pool_;
 };
 
-size_t MaxActivationBytes(const ModelView& m, int64_t max_batch) {
-  size_t bytes = 0;
-  auto consider = [&](const WeightMatrix& w) {
-    bytes = std::max(bytes, kernels::ActivationBytes(*m.kernels, w.type, w.cols, max_batch));
-  };
-  consider(m.weights->output);
-  for (const LayerWeights& l : m.weights->layers) {
-    for (const WeightMatrix* w : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) consider(*w);
-  }
-  return bytes;
+size_t ActivationBytes(const ModelView& m, const WeightMatrix& w, int64_t max_batch) {
+  return kernels::ActivationBytes(*m.kernels, w.type, w.cols, max_batch);
 }
 
 }  // namespace
@@ -237,10 +304,18 @@ ForwardScratch::ForwardScratch(const ModelView& model, int64_t max_batch, int64_
   up.resize(rows(c.n_ff));
   rope_cos.resize(rows(c.rope.n_rot / 2));
   rope_sin.resize(rows(c.rope.n_rot / 2));
-  act.resize(MaxActivationBytes(model, max_batch));
-  const size_t threads = static_cast<size_t>(std::max(1, n_threads));
-  scores.resize(threads * static_cast<size_t>(n_ctx));
-  q16.resize(threads * static_cast<size_t>(c.head_dim_k));
+  // Slots 1 and 2 only serve fused groups (Q/K/V, gate/up), whose input is n_embd wide; slot 0 must
+  // also hold the widest single projection's input.
+  size_t largest = ActivationBytes(model, model.weights->output, max_batch);
+  for (const LayerWeights& l : model.weights->layers) {
+    for (const WeightMatrix* w : {&l.wq, &l.wk, &l.wv, &l.w_gate, &l.w_up}) {
+      act_slot = std::max(act_slot, ActivationBytes(model, *w, max_batch));
+    }
+    for (const WeightMatrix* w : {&l.wo, &l.w_down}) largest = std::max(largest, ActivationBytes(model, *w, max_batch));
+  }
+  act.resize(std::max(largest, 3 * act_slot));
+  (void)n_ctx;
+  (void)n_threads;
 }
 
 absl::Status Forward(const ModelView& model, const ForwardRequest& request, KvCache& cache,
