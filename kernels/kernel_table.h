@@ -35,12 +35,29 @@ struct FormatKernels {
   GemmFn gemm = nullptr;                 // Optional blocked kernel for many tokens (prompt processing).
 };
 
+// Float ops of the forward pass; contracts in kernels/ops/float_ops.h and kernels/ops/attention.h.
+using RmsNormFn = void (*)(const float* x, const float* weight, int64_t n, float eps, float* out);
+using SoftmaxFn = void (*)(float* x, int64_t n);
+using BinaryOpFn = void (*)(const float* a, const float* b, int64_t n, float* out);
+using RopeFn = void (*)(float* x, int n_rot, bool neox, const float* cos_t, const float* sin_t);
+using AttendFn = void (*)(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* v,
+                          size_t v_stride, int64_t n_kv, int64_t head_dim, int64_t head_dim_v, float scale,
+                          float* out);
+
 struct KernelTable {
   Isa isa = Isa::kScalar;
   std::array<FormatKernels, kGgmlTypeLimit> formats{};
 
   const FormatKernels& format(GgmlType type) const { return formats[static_cast<uint32_t>(type)]; }
   FormatKernels& format(GgmlType type) { return formats[static_cast<uint32_t>(type)]; }
+
+  // Forward-pass float ops (the scalar table holds the references; others copy it and override).
+  RmsNormFn rms_norm = nullptr;
+  SoftmaxFn softmax = nullptr;
+  BinaryOpFn silu_mul = nullptr;
+  BinaryOpFn add = nullptr;
+  RopeFn rope = nullptr;
+  AttendFn attend = nullptr;
 };
 
 // The scalar reference: the fallback on every machine and the oracle for every other table.

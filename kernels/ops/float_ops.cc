@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "kernels/ops/attention.h"
+
 namespace hearth::kernels {
 
 void RmsNorm(const float* x, const float* weight, int64_t n, float eps, float* out) {
@@ -103,6 +105,23 @@ void ApplyRope(float* x, int n_rot, RopeStyle style, const float* cos_t, const f
     x[a] = x0 * cos_t[i] - x1 * sin_t[i];
     x[b] = x0 * sin_t[i] + x1 * cos_t[i];
   }
+}
+
+namespace {
+
+void RopeRow(float* x, int n_rot, bool neox, const float* cos_t, const float* sin_t) {
+  ApplyRope(x, n_rot, neox ? RopeStyle::kNeox : RopeStyle::kNormal, cos_t, sin_t);
+}
+
+}  // namespace
+
+void RegisterScalarFloatOps(KernelTable& table) {
+  table.rms_norm = RmsNorm;
+  table.softmax = Softmax;
+  table.silu_mul = SiluMul;
+  table.add = Add;
+  table.rope = RopeRow;
+  table.attend = Attend;
 }
 
 }  // namespace hearth::kernels

@@ -1,9 +1,12 @@
 // Scalar float32 building blocks of the transformer forward pass. Each works on one row; callers loop
-// over tokens/heads (and split that loop over threads). Vectorized versions will join the kernel table.
+// over tokens/heads (and split that loop over threads). These are the references: the kernel table
+// carries them (KernelTable::rms_norm, softmax, silu_mul, add, rope, attend) and SIMD tables override them.
 #ifndef HEARTH_KERNELS_OPS_FLOAT_OPS_H_
 #define HEARTH_KERNELS_OPS_FLOAT_OPS_H_
 
 #include <cstdint>
+
+#include "kernels/kernel_table.h"
 
 namespace hearth::kernels {
 
@@ -52,6 +55,9 @@ void RopeCosSin(const RopeParams& params, int64_t pos, const float* freq_factors
 
 // Rotates one head of `head_dim` values in place using the tables from RopeCosSin.
 void ApplyRope(float* x, int n_rot, RopeStyle style, const float* cos_t, const float* sin_t);
+
+// Puts the scalar float ops and attention (kernels/ops/attention.h) into `table`.
+void RegisterScalarFloatOps(KernelTable& table);
 
 }  // namespace hearth::kernels
 

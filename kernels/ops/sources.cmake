@@ -1,3 +1,4 @@
 list(APPEND HEARTH_KERNEL_SOURCES
   ops/matmul.cc
-  ops/float_ops.cc)
+  ops/float_ops.cc
+  ops/attention.cc)

@@ -1,4 +1,5 @@
 #include "kernels/kernel_table.h"
+#include "kernels/ops/float_ops.h"
 #include "kernels/scalar/scalar_kernels.h"
 
 namespace hearth::kernels {
@@ -23,6 +24,7 @@ const KernelTable& ScalarKernels() {
     scalar::RegisterLegacyQuants(t);
     scalar::RegisterKQuants(t);
     scalar::RegisterIq4Quants(t);
+    RegisterScalarFloatOps(t);
     return t;
   }();
   return table;

@@ -9,6 +9,7 @@ const KernelTable& Avx2Kernels() {
     avx2::RegisterFloatFormats(t);
     avx2::RegisterLegacyQuants(t);
     avx2::RegisterKQuants(t);
+    avx2::RegisterFloatOps(t);
     return t;
   }();
   return table;

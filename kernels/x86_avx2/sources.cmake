@@ -5,7 +5,8 @@ set(HEARTH_AVX2_SOURCES
   x86_avx2/avx2_table.cc
   x86_avx2/float_formats.cc
   x86_avx2/legacy_quants.cc
-  x86_avx2/k_quants.cc)
+  x86_avx2/k_quants.cc
+  x86_avx2/float_ops.cc)
 set_source_files_properties(${HEARTH_AVX2_SOURCES} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-ffp-contract=off")
 list(APPEND HEARTH_KERNEL_SOURCES ${HEARTH_AVX2_SOURCES})
 list(APPEND HEARTH_KERNEL_DEFINITIONS HEARTH_KERNELS_AVX2)

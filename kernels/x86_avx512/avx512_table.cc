@@ -11,6 +11,7 @@ const KernelTable& Avx512Kernels() {
     avx512::RegisterKQuants(t);
     avx512::RegisterGemmKQuants(t);
     avx512::RegisterGemmLegacy(t);
+    avx512::RegisterFloatOps(t);
     return t;
   }();
   return table;
