@@ -10,6 +10,8 @@ namespace hearth::kernels::avx2 {
 void RegisterFloatFormats(KernelTable& table);  // F32, F16, BF16
 void RegisterLegacyQuants(KernelTable& table);  // Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, IQ4_NL
 void RegisterKQuants(KernelTable& table);       // Q2_K .. Q6_K, Q8_K, IQ4_XS
+void RegisterGemmKQuants(KernelTable& table);   // Many-token gemm: Q4_K, Q5_K, Q6_K
+void RegisterGemmLegacy(KernelTable& table);    // Many-token gemm: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0
 void RegisterFloatOps(KernelTable& table);      // RMSNorm, softmax, SiLU-mul, add, RoPE, attention
 
 }  // namespace hearth::kernels::avx2

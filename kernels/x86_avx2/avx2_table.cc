@@ -9,6 +9,8 @@ const KernelTable& Avx2Kernels() {
     avx2::RegisterFloatFormats(t);
     avx2::RegisterLegacyQuants(t);
     avx2::RegisterKQuants(t);
+    avx2::RegisterGemmKQuants(t);
+    avx2::RegisterGemmLegacy(t);
     avx2::RegisterFloatOps(t);
     return t;
   }();

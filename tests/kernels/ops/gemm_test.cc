@@ -1,7 +1,8 @@
 // The many-token gemm kernels against vec_dot of the same table: same activation rows (already in the
 // dot_type), same weights, every (row, token) within float summation-order tolerance of vec_dot (1e-5 of
 // sum |w * x|), for row counts that are not multiples of the panel and token counts that are not
-// multiples of the tile. Also checks that MatMulRows uses the gemm and still matches vec_dot per range.
+// multiples of the tile; with every quant byte at an extreme (int16 saturation) against the scalar
+// vec_dot. Also checks that MatMulRows uses the gemm and still matches vec_dot per range.
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -109,6 +110,73 @@ TEST_P(GemmTest, MatchesVecDot) {
     }
   }
   if (tested == 0) GTEST_SKIP() << "no table on this machine has a gemm for " << GgmlTypeName(type);
+}
+
+// Bytes [begin, end) of a block that hold fp16 scales (d, dmin, m); every other byte is a quant or an
+// integer scale.
+struct Fp16Span {
+  int begin, end;
+};
+
+Fp16Span Fp16Fields(GgmlType type) {
+  switch (type) {
+    case GgmlType::kQ4_1:
+    case GgmlType::kQ5_1:
+    case GgmlType::kQ4_K:
+    case GgmlType::kQ5_K: return {0, 4};
+    case GgmlType::kQ6_K: return {208, 210};
+    default: return {0, 2};
+  }
+}
+
+// Worst cases for the integer paths (int16 saturation in the SIMD kernels): every quant and integer scale
+// byte set to one pattern (0xff: all quants and scales at their maximum; 0x80 / 0x7f: extreme signed
+// values), fp16 scales small and positive, activations all +1, all -1 or alternating (|q| = 127).
+TEST_P(GemmTest, ExtremeQuantsMatchVecDot) {
+  const GgmlType type = GetParam();
+  const GgmlTypeInfo& info = GetGgmlTypeInfo(type);
+  const Fp16Span fp16 = Fp16Fields(type);
+  for (const KernelTable* table : GemmTables()) {
+    const FormatKernels& fk = table->format(type);
+    if (fk.gemm == nullptr) continue;
+    const Problem p{512, 11, 7};
+    for (uint8_t pattern : {uint8_t{0xff}, uint8_t{0x80}, uint8_t{0x7f}, uint8_t{0x00}}) {
+      for (int sign_mode = 0; sign_mode < 3; ++sign_mode) {
+        SCOPED_TRACE(std::string(IsaName(table->isa)) + " " + std::string(GgmlTypeName(type)) + " pattern " +
+                     std::to_string(pattern) + " signs " + std::to_string(sign_mode));
+        Data d = MakeData(*table, type, p, 3);
+        const size_t nblocks = d.w.size() / info.block_bytes;
+        for (size_t b = 0; b < nblocks; ++b) {
+          uint8_t* blk = d.w.data() + b * info.block_bytes;
+          for (int i = 0; i < static_cast<int>(info.block_bytes); ++i) {
+            if (i >= fp16.begin && i < fp16.end) {
+              blk[i] = (i - fp16.begin) % 2 == 0 ? 0x00 : 0x20;  // fp16 0x2000 = 2^-7.
+            } else {
+              blk[i] = pattern;
+            }
+          }
+        }
+        for (int64_t i = 0; i < p.tokens * p.cols; ++i) {
+          d.x[static_cast<size_t>(i)] = sign_mode == 0 ? 1.0f : sign_mode == 1 ? -1.0f : (i % 2 == 0 ? 1.0f : -1.0f);
+        }
+        QuantizeActivations(*table, type, d.x.data(), p.cols, p.cols, 0, p.tokens, d.act.data());
+        const std::vector<double> mag = Magnitudes(*table, type, p, d);
+        std::vector<float> y(static_cast<size_t>(p.tokens * p.rows));
+        fk.gemm(p.cols, d.w.data(), d.row_bytes, p.rows, d.act.data(), d.act_row_bytes, p.tokens, y.data(),
+                p.rows);
+        for (int64_t t = 0; t < p.tokens; ++t) {
+          for (int64_t r = 0; r < p.rows; ++r) {
+            // The scalar vec_dot: exact integer sums, so a saturating SIMD vec_dot would not hide one here.
+            const float ref = ScalarKernels().format(type).vec_dot(p.cols, d.w.data() + r * d.row_bytes,
+                                                                   d.act.data() + t * d.act_row_bytes);
+            ASSERT_NEAR(y[static_cast<size_t>(t * p.rows + r)], ref,
+                        1e-5 * mag[static_cast<size_t>(t * p.rows + r)] + 1e-6)
+                << "row " << r << " token " << t;
+          }
+        }
+      }
+    }
+  }
 }
 
 // The driver: row ranges handed out unevenly (as threads would) and the 1-token path agree with vec_dot.

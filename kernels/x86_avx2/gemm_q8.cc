@@ -1,0 +1,252 @@
+// AVX2 many-token matmul (prompt processing) for the K-quants. vec_dot unpacks every weight block once per
+// token; here a panel of 8 weight rows is unpacked once per call into an interleaved u8 layout and then
+// multiplied against all tokens, 4 at a time:
+//
+//   step s (4 consecutive k) of a panel = 32 bytes: row r's 4 quants at bytes 4r..4r+3,
+//
+// so one maddubs with a token's 4 activation bytes broadcast leaves each row two int16 sums of 2 products.
+// Those are added in int16 over a few steps, then one madd against the row's sub-block scale (as an int16
+// pair) widens them to int32 already scaled. Bounds, with weights unsigned and |a| <= 128: Q4_K (0..15)
+// 8 steps = 16 products <= 30720; Q5_K (0..31) 4 steps <= 31744; Q6_K (stored q + 32, 0..63) 2 steps
+// <= 32256: no int16 sum can saturate. The Q6_K offset and the Q4_K/Q5_K mins go through the
+// activations' bsums, so every super-block's integer sums equal vec_dot's and the float expression per
+// (super-block, row, token) is the scalar reference's.
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "kernels/formats/block_layouts.h"
+#include "kernels/x86_avx2/avx2_kernels.h"
+#include "kernels/x86_avx2/gemm_q8_internal.h"
+
+namespace hearth::kernels::avx2 {
+namespace {
+
+using gemm::ActInfo;
+using gemm::Bcast4;
+using gemm::Interleave;
+using gemm::kPanel;
+using gemm::kStep;
+using gemm::Pair16;
+using gemm::RunPanels;
+using gemm::StoreRows;
+using gemm::TileFn;
+
+constexpr size_t kSbQuantBytes = kQKK * kPanel;  // Interleaved quants of one super-block (2 KB).
+
+// ---------------------------------------------------------------------------------------------------
+// Per super-block and panel, at `p`:
+//   quants  kSbQuantBytes
+//   sc      int32[nsub][8]   sub-block scales as int16 pairs (sc, sc)
+//   mn      int32[8][8]      int16 pairs multiplying the activation bsums pairs (b[2i], b[2i + 1])
+//   d, dmin float[8]
+// total = sum_j sc_j * dot_j(q, a) and corr = sum_i mn_i . bsums_i; Q4_K/Q5_K add
+// d_a * d * total - d_a * dmin * corr (the reference's expression), Q6_K d_a * d * (total - corr).
+
+constexpr size_t SbBytes(int nsub) {
+  return kSbQuantBytes + static_cast<size_t>(nsub) * kStep + 8 * kStep + 2 * kPanel * sizeof(float);
+}
+
+// Unpacks the 4-bit quants of Q4_K/Q5_K into k order.
+inline void Unpack4(const uint8_t* qs, uint8_t* q) {
+  for (int c = 0; c < 4; ++c) {
+    for (int i = 0; i < 32; ++i) {
+      q[64 * c + i] = qs[32 * c + i] & 0x0f;
+      q[64 * c + 32 + i] = qs[32 * c + i] >> 4;
+    }
+  }
+}
+
+inline void ScaleMinK4(const uint8_t* s, int j, int* scale, int* min) {
+  if (j < 4) {
+    *scale = s[j] & 63;
+    *min = s[j + 4] & 63;
+  } else {
+    *scale = (s[j + 4] & 0x0f) | ((s[j - 4] >> 6) << 4);
+    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
+  }
+}
+
+template <bool kFive>
+void PackQ45K(const uint8_t* w, size_t row_bytes, int rows, int64_t nsb, uint8_t* out) {
+  alignas(32) uint8_t q[kPanel][kQKK];
+  for (int64_t b = 0; b < nsb; ++b) {
+    uint8_t* p = out + b * SbBytes(8);
+    int32_t* sc = reinterpret_cast<int32_t*>(p + kSbQuantBytes);
+    int32_t* mn = sc + 8 * kPanel;
+    float* d = reinterpret_cast<float*>(mn + 8 * kPanel);
+    float* dmin = d + kPanel;
+    std::memset(q, 0, sizeof(q));
+    for (int r = 0; r < kPanel; ++r) {
+      if (r >= rows) {
+        for (int j = 0; j < 8; ++j) sc[j * kPanel + r] = mn[j * kPanel + r] = 0;
+        d[r] = dmin[r] = 0.0f;
+        continue;
+      }
+      const uint8_t* row = w + static_cast<size_t>(r) * row_bytes;
+      const uint8_t* scales;
+      if constexpr (kFive) {
+        const auto& blk = reinterpret_cast<const BlockQ5_K*>(row)[b];
+        Unpack4(blk.qs, q[r]);
+        for (int i = 0; i < kQKK; ++i) q[r][i] |= ((blk.qh[i % 32] >> (i / 32)) & 1) << 4;
+        scales = blk.scales;
+        d[r] = HalfToFloat(blk.d);
+        dmin[r] = HalfToFloat(blk.dmin);
+      } else {
+        const auto& blk = reinterpret_cast<const BlockQ4_K*>(row)[b];
+        Unpack4(blk.qs, q[r]);
+        scales = blk.scales;
+        d[r] = HalfToFloat(blk.d);
+        dmin[r] = HalfToFloat(blk.dmin);
+      }
+      for (int j = 0; j < 8; ++j) {
+        int s, m;
+        ScaleMinK4(scales, j, &s, &m);
+        sc[j * kPanel + r] = Pair16(s, s);
+        mn[j * kPanel + r] = Pair16(m, m);  // Sub-block j covers bsums 2j and 2j + 1.
+      }
+    }
+    Interleave(q[0], kQKK, kQKK, p);
+  }
+}
+
+void PackQ6K(const uint8_t* w, size_t row_bytes, int rows, int64_t nsb, uint8_t* out) {
+  alignas(32) uint8_t q[kPanel][kQKK];
+  for (int64_t b = 0; b < nsb; ++b) {
+    uint8_t* p = out + b * SbBytes(16);
+    int32_t* sc = reinterpret_cast<int32_t*>(p + kSbQuantBytes);
+    int32_t* mn = sc + 16 * kPanel;
+    float* d = reinterpret_cast<float*>(mn + 8 * kPanel);
+    std::memset(q, 0, sizeof(q));
+    for (int r = 0; r < kPanel; ++r) {
+      if (r >= rows) {
+        for (int j = 0; j < 16; ++j) sc[j * kPanel + r] = 0;
+        for (int j = 0; j < 8; ++j) mn[j * kPanel + r] = 0;
+        d[r] = d[kPanel + r] = 0.0f;
+        continue;
+      }
+      const auto& blk = reinterpret_cast<const BlockQ6_K*>(w + static_cast<size_t>(r) * row_bytes)[b];
+      for (int h = 0; h < 2; ++h) {
+        const uint8_t* ql = blk.ql + 64 * h;
+        const uint8_t* qh = blk.qh + 32 * h;
+        uint8_t* o = q[r] + 128 * h;
+        for (int i = 0; i < 32; ++i) {
+          o[i] = static_cast<uint8_t>((ql[i] & 0x0f) | ((qh[i] & 3) << 4));
+          o[32 + i] = static_cast<uint8_t>((ql[32 + i] & 0x0f) | (((qh[i] >> 2) & 3) << 4));
+          o[64 + i] = static_cast<uint8_t>((ql[i] >> 4) | (((qh[i] >> 4) & 3) << 4));
+          o[96 + i] = static_cast<uint8_t>((ql[32 + i] >> 4) | (((qh[i] >> 6) & 3) << 4));
+        }
+      }
+      for (int j = 0; j < 16; ++j) sc[j * kPanel + r] = Pair16(blk.scales[j], blk.scales[j]);
+      // Quants are stored q + 32: the offset is 32 * sum_j sc_j * bsum_j (|32 * sc| <= 4096 fits int16).
+      for (int i = 0; i < 8; ++i) {
+        mn[i * kPanel + r] = Pair16(32 * blk.scales[2 * i], 32 * blk.scales[2 * i + 1]);
+      }
+      d[r] = HalfToFloat(blk.d);
+      d[kPanel + r] = 0.0f;
+    }
+    Interleave(q[0], kQKK, kQKK, p);
+  }
+}
+
+// Q8_K activation block: float d at 0, qs at 4, int16 bsums at 260 (292 bytes). kGroup: steps summed
+// in int16 before the scale madd (see the bounds at the top).
+template <int T, int kNsub, int kGroup>
+void KernelK(const uint8_t* panel, int64_t nsb, const uint8_t* act, size_t act_row_bytes,
+             const ActInfo* /*info*/, float* y, int64_t y_stride, int rows) {
+  constexpr int kSteps = 64 / kNsub;  // 4-quant steps per sub-block.
+  constexpr size_t kSb = SbBytes(kNsub);
+  static_assert(kSteps % kGroup == 0);
+  __m256 f[T];
+  for (int t = 0; t < T; ++t) f[t] = _mm256_setzero_ps();
+  for (int64_t b = 0; b < nsb; ++b) {
+    const uint8_t* p = panel + b * kSb;
+    const uint8_t* a = act + b * sizeof(BlockQ8_K);
+    __m256i isum[T];
+    for (int t = 0; t < T; ++t) isum[t] = _mm256_setzero_si256();
+    for (int j = 0; j < kNsub; ++j) {
+      const __m256i scv = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + kSbQuantBytes + j * kStep));
+      for (int g = 0; g < kSteps; g += kGroup) {
+        __m256i acc[T];
+        for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
+        for (int s = 0; s < kGroup; ++s) {
+          const int step = j * kSteps + g + s;
+          const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + step * kStep));
+          for (int t = 0; t < T; ++t) {
+            acc[t] = _mm256_add_epi16(acc[t],
+                                      _mm256_maddubs_epi16(wq, Bcast4(a + t * act_row_bytes + 4 + 4 * step)));
+          }
+        }
+        for (int t = 0; t < T; ++t) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(acc[t], scv));
+      }
+    }
+    const uint8_t* mp = p + kSbQuantBytes + kNsub * kStep;
+    __m256i corr[T];
+    for (int t = 0; t < T; ++t) corr[t] = _mm256_setzero_si256();
+    for (int i = 0; i < 8; ++i) {
+      const __m256i mv = _mm256_load_si256(reinterpret_cast<const __m256i*>(mp + i * kStep));
+      for (int t = 0; t < T; ++t) {
+        corr[t] = _mm256_add_epi32(corr[t], _mm256_madd_epi16(mv, Bcast4(a + t * act_row_bytes + 260 + 4 * i)));
+      }
+    }
+    const __m256 dw = _mm256_load_ps(reinterpret_cast<const float*>(mp + 8 * kStep));
+    const __m256 dmin = _mm256_load_ps(reinterpret_cast<const float*>(mp + 8 * kStep) + kPanel);
+    for (int t = 0; t < T; ++t) {
+      float da_s;
+      std::memcpy(&da_s, a + t * act_row_bytes, 4);
+      const __m256 da = _mm256_set1_ps(da_s);
+      if constexpr (kNsub == 16) {
+        const __m256 v =
+            _mm256_mul_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(_mm256_sub_epi32(isum[t], corr[t])));
+        f[t] = _mm256_add_ps(f[t], v);
+      } else {
+        const __m256 v = _mm256_sub_ps(_mm256_mul_ps(_mm256_mul_ps(da, dw), _mm256_cvtepi32_ps(isum[t])),
+                                       _mm256_mul_ps(_mm256_mul_ps(da, dmin), _mm256_cvtepi32_ps(corr[t])));
+        f[t] = _mm256_add_ps(f[t], v);
+      }
+    }
+  }
+  for (int t = 0; t < T; ++t) StoreRows(y + t * y_stride, f[t], rows);
+}
+
+template <int kNsub, int kGroup>
+TileFn KTile(int t) {
+  static_assert(gemm::kMaxTile == 4);
+  switch (t) {
+    case 1: return KernelK<1, kNsub, kGroup>;
+    case 2: return KernelK<2, kNsub, kGroup>;
+    case 3: return KernelK<3, kNsub, kGroup>;
+    default: return KernelK<4, kNsub, kGroup>;
+  }
+}
+
+void GemmQ4K(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+             size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride) {
+  const int64_t nsb = n / kQKK;
+  RunPanels(PackQ45K<false>, nsb * SbBytes(8), nsb, KTile<8, 8>, w, row_bytes, n_rows, act,
+            act_row_bytes, nullptr, n_tokens, y, y_stride);
+}
+
+void GemmQ5K(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+             size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride) {
+  const int64_t nsb = n / kQKK;
+  RunPanels(PackQ45K<true>, nsb * SbBytes(8), nsb, KTile<8, 4>, w, row_bytes, n_rows, act,
+            act_row_bytes, nullptr, n_tokens, y, y_stride);
+}
+
+void GemmQ6K(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
+             size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride) {
+  const int64_t nsb = n / kQKK;
+  RunPanels(PackQ6K, nsb * SbBytes(16), nsb, KTile<16, 2>, w, row_bytes, n_rows, act, act_row_bytes,
+            nullptr, n_tokens, y, y_stride);
+}
+
+}  // namespace
+
+void RegisterGemmKQuants(KernelTable& table) {
+  table.format(GgmlType::kQ4_K).gemm = GemmQ4K;
+  table.format(GgmlType::kQ5_K).gemm = GemmQ5K;
+  table.format(GgmlType::kQ6_K).gemm = GemmQ6K;
+}
+
+}  // namespace hearth::kernels::avx2
