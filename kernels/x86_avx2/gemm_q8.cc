@@ -164,11 +164,15 @@ void KernelK(const uint8_t* panel, int64_t nsb, const uint8_t* act, size_t act_r
     const uint8_t* a = act + b * sizeof(BlockQ8_K);
     __m256i isum[T];
     for (int t = 0; t < T; ++t) isum[t] = _mm256_setzero_si256();
+    // Not unrolled: GCC schedules a fully unrolled super-block's maddubs ahead of their adds and
+    // spills most of them; one step at a time keeps every accumulator in a register.
+#pragma GCC unroll 1
     for (int j = 0; j < kNsub; ++j) {
       const __m256i scv = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + kSbQuantBytes + j * kStep));
       for (int g = 0; g < kSteps; g += kGroup) {
         __m256i acc[T];
         for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
+#pragma GCC unroll 1
         for (int s = 0; s < kGroup; ++s) {
           const int step = j * kSteps + g + s;
           const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + step * kStep));

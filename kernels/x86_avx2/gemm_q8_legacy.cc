@@ -90,6 +90,7 @@ void KernelLegacy(const uint8_t* panel, int64_t nblocks, const uint8_t* act, siz
     __m256i isum[T];
     for (int t = 0; t < T; ++t) isum[t] = _mm256_setzero_si256();
     if constexpr (kGroup == 0) {
+#pragma GCC unroll 1
       for (int s = 0; s < kBlockSteps; ++s) {
         const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + s * kStep));
         const __m256i wabs = _mm256_sign_epi8(wq, wq);
@@ -102,6 +103,7 @@ void KernelLegacy(const uint8_t* panel, int64_t nblocks, const uint8_t* act, siz
       for (int g = 0; g < kBlockSteps; g += kGroup) {
         __m256i acc[T];
         for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
+#pragma GCC unroll 1  // Unrolled, GCC hoists the maddubs ahead of their adds and spills them.
         for (int s = g; s < g + kGroup; ++s) {
           const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + s * kStep));
           for (int t = 0; t < T; ++t) {
