@@ -172,7 +172,7 @@ void KernelK(const uint8_t* panel, int64_t nsb, const uint8_t* act, size_t act_r
       for (int g = 0; g < kSteps; g += kGroup) {
         __m256i acc[T];
         for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
-#pragma GCC unroll 1
+#pragma GCC unroll 2
         for (int s = 0; s < kGroup; ++s) {
           const int step = j * kSteps + g + s;
           const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + step * kStep));

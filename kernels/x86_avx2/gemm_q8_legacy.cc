@@ -20,7 +20,7 @@ namespace {
 
 using gemm::ActInfo;
 using gemm::Bcast4;
-using gemm::Interleave;
+using gemm::InterleaveChunk;
 using gemm::kPanel;
 using gemm::kStep;
 using gemm::RunPanels;
@@ -30,21 +30,16 @@ using gemm::TileFn;
 constexpr size_t kBlockBytes = kQK * kPanel + 2 * kPanel * sizeof(float);
 constexpr int kBlockSteps = kQK / 4;
 
-// Unpacks one block of a row into 32 quants in element order (unsigned, or Q8_0's signed bytes);
-// returns d (and m).
+// One block of a row as 32 quants in element order (unsigned, or Q8_0's signed bytes); sets d (and m).
 template <typename Block>
-inline void UnpackBlock(const Block& b, uint8_t* q, float* d, float* m) {
+inline __m256i UnpackBlock(const Block& b, float* d, float* m) {
+  __m256i q;
   if constexpr (std::is_same_v<Block, BlockQ8_0>) {
-    std::memcpy(q, b.qs, kQK);
+    q = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs));
   } else {
-    for (int j = 0; j < kQK / 2; ++j) {
-      q[j] = b.qs[j] & 0x0f;
-      q[j + 16] = b.qs[j] >> 4;
-    }
+    q = UnpackNibbles(b.qs);
     if constexpr (std::is_same_v<Block, BlockQ5_0> || std::is_same_v<Block, BlockQ5_1>) {
-      uint32_t qh;
-      std::memcpy(&qh, b.qh, 4);
-      for (int j = 0; j < kQK; ++j) q[j] = static_cast<uint8_t>(q[j] | (((qh >> j) & 1) << 4));
+      q = _mm256_or_si256(q, _mm256_and_si256(ExpandBits(b.qh), _mm256_set1_epi8(0x10)));
     }
   }
   *d = HalfToFloat(b.d);
@@ -53,25 +48,26 @@ inline void UnpackBlock(const Block& b, uint8_t* q, float* d, float* m) {
   } else {
     *m = 0.0f;
   }
+  return q;
 }
 
 template <typename Block>
 void PackLegacy(const uint8_t* w, size_t row_bytes, int rows, int64_t nblocks, uint8_t* out) {
-  alignas(32) uint8_t q[kPanel][kQK];
   for (int64_t b = 0; b < nblocks; ++b) {
     uint8_t* p = out + b * kBlockBytes;
     float* d = reinterpret_cast<float*>(p + kQK * kPanel);
     float* m = d + kPanel;
+    __m256i q[kPanel];
     for (int r = 0; r < kPanel; ++r) {
       if (r >= rows) {
-        std::memset(q[r], 0, kQK);
+        q[r] = _mm256_setzero_si256();
         d[r] = m[r] = 0.0f;
         continue;
       }
-      UnpackBlock(reinterpret_cast<const Block*>(w + static_cast<size_t>(r) * row_bytes)[b], q[r], &d[r],
-                  &m[r]);
+      q[r] = UnpackBlock(reinterpret_cast<const Block*>(w + static_cast<size_t>(r) * row_bytes)[b], &d[r],
+                         &m[r]);
     }
-    Interleave(q[0], kQK, kQK, p);
+    InterleaveChunk(q, p);
   }
 }
 
@@ -103,7 +99,7 @@ void KernelLegacy(const uint8_t* panel, int64_t nblocks, const uint8_t* act, siz
       for (int g = 0; g < kBlockSteps; g += kGroup) {
         __m256i acc[T];
         for (int t = 0; t < T; ++t) acc[t] = _mm256_setzero_si256();
-#pragma GCC unroll 1  // Unrolled, GCC hoists the maddubs ahead of their adds and spills them.
+#pragma GCC unroll 2  // Fully unrolled, GCC hoists the maddubs ahead of their adds and spills them.
         for (int s = g; s < g + kGroup; ++s) {
           const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + s * kStep));
           for (int t = 0; t < T; ++t) {
