@@ -190,7 +190,8 @@ void KernelK(const uint8_t* panel, int64_t nsb, const uint8_t* act, size_t act_r
     for (int i = 0; i < 8; ++i) {
       const __m256i mv = _mm256_load_si256(reinterpret_cast<const __m256i*>(mp + i * kStep));
       for (int t = 0; t < T; ++t) {
-        corr[t] = _mm256_add_epi32(corr[t], _mm256_madd_epi16(mv, Bcast4(a + t * act_row_bytes + 260 + 4 * i)));
+        const __m256i bsums = Bcast4(a + t * act_row_bytes + 260 + 4 * i);
+        corr[t] = _mm256_add_epi32(corr[t], _mm256_madd_epi16(mv, bsums));
       }
     }
     const __m256 dw = _mm256_load_ps(reinterpret_cast<const float*>(mp + 8 * kStep));

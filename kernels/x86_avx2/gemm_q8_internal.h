@@ -69,7 +69,8 @@ inline void InterleaveChunk(const __m256i v[kPanel], uint8_t* out) {
   }
   for (int s = 0; s < 4; ++s) {
     // b[s] holds rows 0..3, b[4 + s] rows 4..7; low lanes are step s, high lanes step s + 4.
-    _mm256_store_si256(reinterpret_cast<__m256i*>(out + s * kStep), _mm256_permute2x128_si256(b[s], b[4 + s], 0x20));
+    _mm256_store_si256(reinterpret_cast<__m256i*>(out + s * kStep),
+                       _mm256_permute2x128_si256(b[s], b[4 + s], 0x20));
     _mm256_store_si256(reinterpret_cast<__m256i*>(out + (s + 4) * kStep),
                        _mm256_permute2x128_si256(b[s], b[4 + s], 0x31));
   }

@@ -103,7 +103,8 @@ void KernelLegacy(const uint8_t* panel, int64_t nblocks, const uint8_t* act, siz
         for (int s = g; s < g + kGroup; ++s) {
           const __m256i wq = _mm256_load_si256(reinterpret_cast<const __m256i*>(p + s * kStep));
           for (int t = 0; t < T; ++t) {
-            acc[t] = _mm256_add_epi16(acc[t], _mm256_maddubs_epi16(wq, Bcast4(a + t * act_row_bytes + 4 * s)));
+            const __m256i av = Bcast4(a + t * act_row_bytes + 4 * s);
+            acc[t] = _mm256_add_epi16(acc[t], _mm256_maddubs_epi16(wq, av));
           }
         }
         for (int t = 0; t < T; ++t) isum[t] = _mm256_add_epi32(isum[t], _mm256_madd_epi16(acc[t], ones));

@@ -157,7 +157,8 @@ TEST_P(GemmTest, ExtremeQuantsMatchVecDot) {
           }
         }
         for (int64_t i = 0; i < p.tokens * p.cols; ++i) {
-          d.x[static_cast<size_t>(i)] = sign_mode == 0 ? 1.0f : sign_mode == 1 ? -1.0f : (i % 2 == 0 ? 1.0f : -1.0f);
+          const bool negative = sign_mode == 1 || (sign_mode == 2 && i % 2 == 1);
+          d.x[static_cast<size_t>(i)] = negative ? -1.0f : 1.0f;
         }
         QuantizeActivations(*table, type, d.x.data(), p.cols, p.cols, 0, p.tokens, d.act.data());
         const std::vector<double> mag = Magnitudes(*table, type, p, d);
