@@ -2,6 +2,12 @@
 // embedding lookup, then per layer RMSNorm -> Q/K/V projections (+bias) -> per-head Q/K norm -> RoPE ->
 // K/V appended to the F16 cache -> causal grouped-query attention -> output projection + residual ->
 // RMSNorm -> SwiGLU FFN + residual, then the output norm and the vocabulary projection.
+//
+// Threading: projections that share an input (Q/K/V, gate/up) run as one pool job in which every thread
+// takes the same contiguous share of each matrix's rows (so each weight byte is read once, by one thread,
+// and the activation is quantized once); bias, SiLU-mul and the residual add run inside that job on the
+// thread's own rows. A decode step costs five pool jobs per layer. Attention is one job over (token, head)
+// items handed out dynamically (causal rows differ in cost).
 // All buffers are preallocated in ForwardScratch; nothing is allocated per call.
 #ifndef HEARTH_LIB_MODEL_FORWARD_H_
 #define HEARTH_LIB_MODEL_FORWARD_H_
@@ -45,10 +51,10 @@ class ForwardScratch {
   std::vector<float> up;        // [n_ff]
   std::vector<float> rope_cos;  // [n_rot / 2] per token.
   std::vector<float> rope_sin;
-  std::vector<uint8_t> act;     // Activations converted to a weight's dot_type.
-  // Attention, per thread: scores over the context and the query converted to F16.
-  std::vector<float> scores;    // [n_threads][n_ctx]
-  std::vector<uint16_t> q16;    // [n_threads][head_dim_k]
+  // Activations converted to the weights' dot_types: one slot per projection of a fused group
+  // (act_slot bytes each), since fused weights may want different dot_types.
+  std::vector<uint8_t> act;
+  size_t act_slot = 0;
 
  private:
   int64_t max_batch_;

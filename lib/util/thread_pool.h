@@ -1,8 +1,12 @@
 // A persistent pool of worker threads for data-parallel loops (matmul rows, attention heads).
-// Workers are created once and sleep between jobs, so a forward pass never creates threads.
+// Workers are created once. Between jobs they poll briefly (a decode step dispatches about five jobs per
+// layer separated by microseconds of serial work, and a futex wake-up costs tens of microseconds), then
+// sleep on a condition variable. Polling yields the core between bursts (see thread_pool.cc) and is
+// disabled when the pool has more threads than the machine has hardware threads.
 #ifndef HEARTH_LIB_UTIL_THREAD_POOL_H_
 #define HEARTH_LIB_UTIL_THREAD_POOL_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -38,17 +42,26 @@ class ThreadPool {
 
  private:
   void WorkerLoop(int index);
+  // Waits until generation_ differs from `seen` (or stop_), spinning first; returns the new generation.
+  uint64_t AwaitJob(uint64_t seen);
 
   const int n_threads_;
+  const bool spin_;
   std::vector<std::thread> workers_;
+
+  // Published by Run before generation_ is bumped (release); read by workers after they see the bump.
+  const absl::FunctionRef<void(int, int)>* job_ = nullptr;
+  std::atomic<uint64_t> generation_{0};
+  std::atomic<int> pending_{0};  // Workers still running the current job.
+  std::atomic<bool> stop_{false};
+
+  // Sleeping: a party increments its counter, then re-checks its condition under mu_ before waiting, and
+  // the other side (after its seq_cst store) notifies only when the counter is non-zero.
   std::mutex mu_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
-  // Guarded by mu_.
-  const absl::FunctionRef<void(int, int)>* job_ = nullptr;
-  uint64_t generation_ = 0;
-  int pending_ = 0;
-  bool stop_ = false;
+  std::atomic<int> sleeping_workers_{0};
+  std::atomic<bool> caller_sleeping_{false};
 };
 
 }  // namespace hearth

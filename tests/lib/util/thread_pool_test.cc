@@ -1,6 +1,8 @@
 #include "lib/util/thread_pool.h"
 
 #include <atomic>
+#include <chrono>
+#include <thread>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -56,6 +58,28 @@ TEST(ThreadPoolTest, SplitRangeIsContiguousAndComplete) {
     prev_end = e;
   }
   EXPECT_EQ(prev_end, 13);
+}
+
+TEST(ThreadPoolTest, WakesSleepingWorkersAndRunsManyShortJobs) {
+  for (int threads : {2, 3}) {
+    ThreadPool pool(threads);
+    std::atomic<int> calls{0};
+    // Pauses longer than the spin window put the workers (and the caller's wait) to sleep.
+    for (int repeat = 0; repeat < 5; ++repeat) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(3));
+      pool.Run([&](int, int) { calls++; });
+    }
+    EXPECT_EQ(calls.load(), 5 * threads);
+    // A worker slower than the spin window: the caller must sleep and be woken.
+    pool.Run([&](int index, int) {
+      if (index == threads - 1) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      calls++;
+    });
+    EXPECT_EQ(calls.load(), 6 * threads);
+    // Back-to-back jobs, as in a decode step.
+    for (int repeat = 0; repeat < 10000; ++repeat) pool.Run([&](int, int) { calls++; });
+    EXPECT_EQ(calls.load(), 10006 * threads);
+  }
 }
 
 }  // namespace
