@@ -15,6 +15,7 @@
 
 #include "kernels/formats/block_layouts.h"
 #include "kernels/formats/fp16.h"
+#include "kernels/formats/k_scales.h"
 
 namespace hearth::kernels::scalar::kquants {
 
@@ -38,29 +39,9 @@ float VecDotQ4K(int64_t n, const void* x, const void* y);
 float VecDotQ5K(int64_t n, const void* x, const void* y);
 float VecDotQ6K(int64_t n, const void* x, const void* y);
 
-// Q4_K/Q5_K: 8 pairs of 6-bit (scale, min) in 12 bytes. Pairs 0..3 use the low 6 bits of bytes 0..3
-// (scale) and 4..7 (min); pairs 4..7 keep their low 4 bits in bytes 8..11 (scale low, min high nibble)
-// and their top 2 bits in the top 2 bits of bytes 0..3 (scale) and 4..7 (min).
-inline void GetScaleMinK4(const uint8_t* s, int j, int* scale, int* min) {
-  if (j < 4) {
-    *scale = s[j] & 63;
-    *min = s[j + 4] & 63;
-  } else {
-    *scale = (s[j + 4] & 0x0f) | ((s[j - 4] >> 6) << 4);
-    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-  }
-}
-
-inline void SetScaleMinK4(uint8_t* s, int j, int scale, int min) {
-  if (j < 4) {
-    s[j] = static_cast<uint8_t>((s[j] & 0xc0) | scale);
-    s[j + 4] = static_cast<uint8_t>((s[j + 4] & 0xc0) | min);
-  } else {
-    s[j + 4] = static_cast<uint8_t>((scale & 0x0f) | ((min & 0x0f) << 4));
-    s[j - 4] = static_cast<uint8_t>((s[j - 4] & 0x3f) | ((scale >> 4) << 6));
-    s[j] = static_cast<uint8_t>((s[j] & 0x3f) | ((min >> 4) << 6));
-  }
-}
+// Q4_K/Q5_K 6-bit (scale, min) pairs: kernels/formats/k_scales.h.
+using ::hearth::kernels::GetScaleMinK4;
+using ::hearth::kernels::SetScaleMinK4;
 
 // Q3_K: 16 signed 6-bit scales stored as scale + 32. Low nibbles: bytes 0..7 (scales 0..7 in the low
 // nibble, 8..15 in the high nibble); top 2 bits: byte 8 + j % 4, bits 2 * (j / 4).

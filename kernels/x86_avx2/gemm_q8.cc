@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "kernels/formats/block_layouts.h"
+#include "kernels/formats/k_scales.h"
 #include "kernels/x86_avx2/avx2_kernels.h"
 #include "kernels/x86_avx2/gemm_q8_internal.h"
 
@@ -26,128 +27,17 @@ using gemm::ActInfo;
 using gemm::Bcast4;
 using gemm::Interleave;
 using gemm::kPanel;
+using gemm::kPanelAlign;
 using gemm::kStep;
 using gemm::Pair16;
 using gemm::RunPanels;
 using gemm::StoreRows;
 using gemm::TileFn;
 
-constexpr size_t kSbQuantBytes = kQKK * kPanel;  // Interleaved quants of one super-block (2 KB).
+// Sub-block scales as int16 pairs (sc, sc): the kernel madds them with the int16 step sums.
+inline int32_t ScaleLane(int sc) { return Pair16(sc, sc); }
 
-// ---------------------------------------------------------------------------------------------------
-// Per super-block and panel, at `p`:
-//   quants  kSbQuantBytes
-//   sc      int32[nsub][8]   sub-block scales as int16 pairs (sc, sc)
-//   mn      int32[8][8]      int16 pairs multiplying the activation bsums pairs (b[2i], b[2i + 1])
-//   d, dmin float[8]
-// total = sum_j sc_j * dot_j(q, a) and corr = sum_i mn_i . bsums_i; Q4_K/Q5_K add
-// d_a * d * total - d_a * dmin * corr (the reference's expression), Q6_K d_a * d * (total - corr).
-
-constexpr size_t SbBytes(int nsub) {
-  return kSbQuantBytes + static_cast<size_t>(nsub) * kStep + 8 * kStep + 2 * kPanel * sizeof(float);
-}
-
-// Unpacks the 4-bit quants of Q4_K/Q5_K into k order.
-inline void Unpack4(const uint8_t* qs, uint8_t* q) {
-  for (int c = 0; c < 4; ++c) {
-    for (int i = 0; i < 32; ++i) {
-      q[64 * c + i] = qs[32 * c + i] & 0x0f;
-      q[64 * c + 32 + i] = qs[32 * c + i] >> 4;
-    }
-  }
-}
-
-inline void ScaleMinK4(const uint8_t* s, int j, int* scale, int* min) {
-  if (j < 4) {
-    *scale = s[j] & 63;
-    *min = s[j + 4] & 63;
-  } else {
-    *scale = (s[j + 4] & 0x0f) | ((s[j - 4] >> 6) << 4);
-    *min = (s[j + 4] >> 4) | ((s[j] >> 6) << 4);
-  }
-}
-
-template <bool kFive>
-void PackQ45K(const uint8_t* w, size_t row_bytes, int rows, int64_t nsb, uint8_t* out) {
-  alignas(32) uint8_t q[kPanel][kQKK];
-  for (int64_t b = 0; b < nsb; ++b) {
-    uint8_t* p = out + b * SbBytes(8);
-    int32_t* sc = reinterpret_cast<int32_t*>(p + kSbQuantBytes);
-    int32_t* mn = sc + 8 * kPanel;
-    float* d = reinterpret_cast<float*>(mn + 8 * kPanel);
-    float* dmin = d + kPanel;
-    std::memset(q, 0, sizeof(q));
-    for (int r = 0; r < kPanel; ++r) {
-      if (r >= rows) {
-        for (int j = 0; j < 8; ++j) sc[j * kPanel + r] = mn[j * kPanel + r] = 0;
-        d[r] = dmin[r] = 0.0f;
-        continue;
-      }
-      const uint8_t* row = w + static_cast<size_t>(r) * row_bytes;
-      const uint8_t* scales;
-      if constexpr (kFive) {
-        const auto& blk = reinterpret_cast<const BlockQ5_K*>(row)[b];
-        Unpack4(blk.qs, q[r]);
-        for (int i = 0; i < kQKK; ++i) q[r][i] |= ((blk.qh[i % 32] >> (i / 32)) & 1) << 4;
-        scales = blk.scales;
-        d[r] = HalfToFloat(blk.d);
-        dmin[r] = HalfToFloat(blk.dmin);
-      } else {
-        const auto& blk = reinterpret_cast<const BlockQ4_K*>(row)[b];
-        Unpack4(blk.qs, q[r]);
-        scales = blk.scales;
-        d[r] = HalfToFloat(blk.d);
-        dmin[r] = HalfToFloat(blk.dmin);
-      }
-      for (int j = 0; j < 8; ++j) {
-        int s, m;
-        ScaleMinK4(scales, j, &s, &m);
-        sc[j * kPanel + r] = Pair16(s, s);
-        mn[j * kPanel + r] = Pair16(m, m);  // Sub-block j covers bsums 2j and 2j + 1.
-      }
-    }
-    Interleave(q[0], kQKK, kQKK, p);
-  }
-}
-
-void PackQ6K(const uint8_t* w, size_t row_bytes, int rows, int64_t nsb, uint8_t* out) {
-  alignas(32) uint8_t q[kPanel][kQKK];
-  for (int64_t b = 0; b < nsb; ++b) {
-    uint8_t* p = out + b * SbBytes(16);
-    int32_t* sc = reinterpret_cast<int32_t*>(p + kSbQuantBytes);
-    int32_t* mn = sc + 16 * kPanel;
-    float* d = reinterpret_cast<float*>(mn + 8 * kPanel);
-    std::memset(q, 0, sizeof(q));
-    for (int r = 0; r < kPanel; ++r) {
-      if (r >= rows) {
-        for (int j = 0; j < 16; ++j) sc[j * kPanel + r] = 0;
-        for (int j = 0; j < 8; ++j) mn[j * kPanel + r] = 0;
-        d[r] = d[kPanel + r] = 0.0f;
-        continue;
-      }
-      const auto& blk = reinterpret_cast<const BlockQ6_K*>(w + static_cast<size_t>(r) * row_bytes)[b];
-      for (int h = 0; h < 2; ++h) {
-        const uint8_t* ql = blk.ql + 64 * h;
-        const uint8_t* qh = blk.qh + 32 * h;
-        uint8_t* o = q[r] + 128 * h;
-        for (int i = 0; i < 32; ++i) {
-          o[i] = static_cast<uint8_t>((ql[i] & 0x0f) | ((qh[i] & 3) << 4));
-          o[32 + i] = static_cast<uint8_t>((ql[32 + i] & 0x0f) | (((qh[i] >> 2) & 3) << 4));
-          o[64 + i] = static_cast<uint8_t>((ql[i] >> 4) | (((qh[i] >> 4) & 3) << 4));
-          o[96 + i] = static_cast<uint8_t>((ql[32 + i] >> 4) | (((qh[i] >> 6) & 3) << 4));
-        }
-      }
-      for (int j = 0; j < 16; ++j) sc[j * kPanel + r] = Pair16(blk.scales[j], blk.scales[j]);
-      // Quants are stored q + 32: the offset is 32 * sum_j sc_j * bsum_j (|32 * sc| <= 4096 fits int16).
-      for (int i = 0; i < 8; ++i) {
-        mn[i * kPanel + r] = Pair16(32 * blk.scales[2 * i], 32 * blk.scales[2 * i + 1]);
-      }
-      d[r] = HalfToFloat(blk.d);
-      d[kPanel + r] = 0.0f;
-    }
-    Interleave(q[0], kQKK, kQKK, p);
-  }
-}
+#include "kernels/x86_common/gemm_pack_k.inc"
 
 // Q8_K activation block: float d at 0, qs at 4, int16 bsums at 260 (292 bytes). kGroup: steps summed
 // in int16 before the scale madd (see the bounds at the top).
