@@ -12,9 +12,10 @@ namespace hearth::kernels {
 // Keys per block of the online softmax (scores of one block live on the stack).
 inline constexpr int64_t kAttendBlock = 64;
 
-// out[0, head_dim_v) = sum_j softmax_j(scale * q . k_j) * v_j over j in [0, n_kv), where k_j = k + j * k_stride
-// (head_dim halves) and v_j = v + j * v_stride (head_dim_v halves) are F16; q and out are f32, the dot
-// products and sums are f32. n_kv >= 1. The scalar reference; SIMD versions sit in the kernel table.
+// out[0, head_dim_v) = sum_j softmax_j(scale * q . k_j) * v_j over j in [0, n_kv), where
+// k_j = k + j * k_stride (head_dim halves) and v_j = v + j * v_stride (head_dim_v halves) are F16; q and
+// out are f32, the dot products and sums are f32. n_kv >= 1. The scalar reference; SIMD versions sit in
+// the kernel table (KernelTable::attend).
 void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* v, size_t v_stride,
             int64_t n_kv, int64_t head_dim, int64_t head_dim_v, float scale, float* out);
 

@@ -206,7 +206,8 @@ void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* 
     for (int64_t d = 0; d < dv_vec; d += 8) {
       __m256 acc = _mm256_loadu_ps(out + d);
       for (j = 0; j < nb; ++j) {
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), LoadF16(vb + static_cast<size_t>(j) * v_stride + d), acc);
+        const __m256 vv = LoadF16(vb + static_cast<size_t>(j) * v_stride + d);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(scores[j]), vv, acc);
       }
       _mm256_storeu_ps(out + d, acc);
     }

@@ -189,7 +189,8 @@ void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* 
       __m512 acc = _mm512_maskz_loadu_ps(m, out + d);
       const uint16_t* vd = v + static_cast<size_t>(j0) * v_stride + d;
       for (int64_t j = 0; j < nb; ++j) {
-        const __m512 vv = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, vd + static_cast<size_t>(j) * v_stride));
+        const uint16_t* vj = vd + static_cast<size_t>(j) * v_stride;
+        const __m512 vv = _mm512_cvtph_ps(_mm256_maskz_loadu_epi16(m, vj));
         acc = _mm512_fmadd_ps(_mm512_set1_ps(scores[j]), vv, acc);
       }
       _mm512_mask_storeu_ps(out + d, m, acc);

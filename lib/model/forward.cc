@@ -126,17 +126,20 @@ class Pass {
   void Norm(const float* weight, float* out, const float* in) {
     const int64_t width = c_.n_embd;
     PerToken([&](int64_t b, int64_t e) {
-      for (int64_t t = b; t < e; ++t) ops_.rms_norm(in + t * width, weight, width, c_.rms_eps, out + t * width);
+      for (int64_t t = b; t < e; ++t) {
+        ops_.rms_norm(in + t * width, weight, width, c_.rms_eps, out + t * width);
+      }
     });
   }
 
   // Projections sharing the input x ([n_][cols]) as one pool job: x is converted once per distinct
   // dot_type (slot i of s_.act for projection i, reused by later ones with the same dot_type), then each
   // thread multiplies its aligned share of every matrix's rows, adds the bias there and runs `epilogue`.
+  // Groups hold at most three projections (the slots of s_.act).
   void ProjectGroup(const float* x, int64_t cols, std::initializer_list<Projection> group,
                     Epilogue epilogue = NoEpilogue) {
     const Projection* ps = group.begin();
-    const int count = static_cast<int>(group.size());
+    const int count = static_cast<int>(std::min<size_t>(group.size(), 3));
     const uint8_t* act[3] = {nullptr, nullptr, nullptr};
     for (int i = 0; i < count; ++i) {
       const GgmlType dot_type = kt_.format(ps[i].w->type).dot_type;
@@ -165,7 +168,9 @@ class Pass {
         if (b >= e) continue;
         kernels::MatMulRows(kt_, *p.w, act[i], n_, p.y, rows, b, e);
         if (p.bias != nullptr) {
-          for (int64_t t = 0; t < n_; ++t) ops_.add(p.y + t * rows + b, p.bias + b, e - b, p.y + t * rows + b);
+          for (int64_t t = 0; t < n_; ++t) {
+            ops_.add(p.y + t * rows + b, p.bias + b, e - b, p.y + t * rows + b);
+          }
         }
       }
       if (first_begin < first_end) epilogue(first_begin, first_end);
@@ -211,10 +216,11 @@ class Pass {
     });
 
     // Causal attention: one item per (token, head), latest (costliest) tokens first, handed out
-    // dynamically so threads finish together.
+    // dynamically so threads finish together. The last layer needs only the rows that reach the output.
     const int64_t hdv = c_.head_dim_v;
     const int64_t group = c_.n_head / c_.n_head_kv;
-    const int64_t items = n_ * c_.n_head;
+    const bool last_only = il == c_.n_layer - 1 && !req_.all_logits;
+    const int64_t items = (last_only ? 1 : n_) * c_.n_head;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
     const uint16_t* k0 = cache_.k(il, 0);
     const uint16_t* v0 = cache_.v(il, 0);
@@ -289,7 +295,7 @@ size_t ActivationBytes(const ModelView& m, const WeightMatrix& w, int64_t max_ba
 
 }  // namespace
 
-ForwardScratch::ForwardScratch(const ModelView& model, int64_t max_batch, int64_t n_ctx, int n_threads)
+ForwardScratch::ForwardScratch(const ModelView& model, int64_t max_batch)
     : max_batch_(max_batch) {
   const ModelConfig& c = *model.config;
   const auto rows = [&](int64_t width) { return static_cast<size_t>(max_batch * width); };
@@ -311,11 +317,11 @@ ForwardScratch::ForwardScratch(const ModelView& model, int64_t max_batch, int64_
     for (const WeightMatrix* w : {&l.wq, &l.wk, &l.wv, &l.w_gate, &l.w_up}) {
       act_slot = std::max(act_slot, ActivationBytes(model, *w, max_batch));
     }
-    for (const WeightMatrix* w : {&l.wo, &l.w_down}) largest = std::max(largest, ActivationBytes(model, *w, max_batch));
+    for (const WeightMatrix* w : {&l.wo, &l.w_down}) {
+      largest = std::max(largest, ActivationBytes(model, *w, max_batch));
+    }
   }
   act.resize(std::max(largest, 3 * act_slot));
-  (void)n_ctx;
-  (void)n_threads;
 }
 
 absl::Status Forward(const ModelView& model, const ForwardRequest& request, KvCache& cache,

@@ -36,7 +36,8 @@ struct ModelView {
 // Per-context working memory for batches of up to max_batch tokens: each buffer is [max_batch][width].
 class ForwardScratch {
  public:
-  ForwardScratch(const ModelView& model, int64_t max_batch, int64_t n_ctx, int n_threads);
+  // Attention needs no per-context scratch (its blocks live on the stack), so only max_batch matters.
+  ForwardScratch(const ModelView& model, int64_t max_batch);
 
   int64_t max_batch() const { return max_batch_; }
 

@@ -34,7 +34,7 @@ InferenceContext::InferenceContext(const Model& model, const ContextParams& para
     : model_(model),
       params_(params),
       cache_(std::move(cache)),
-      scratch_(model.view(), params.max_batch, params.n_ctx, params.n_threads),
+      scratch_(model.view(), params.max_batch),
       pool_(params.n_threads) {
   const int64_t rows = params.all_logits ? params.max_batch : 1;
   logits_.resize(static_cast<size_t>(rows * model.config().n_vocab));

@@ -5,3 +5,4 @@ hearth_add_test(model_errors_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/model_errors
                 LIBS hearth_core GTest::gmock)
 hearth_add_test(inference_context_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/inference_context_test.cc
                 LIBS hearth_core)
+hearth_add_test(forward_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/forward_test.cc LIBS hearth_core)
