@@ -13,9 +13,12 @@ PIP_PACKAGES=(numpy gguf pytest jinja2 scikit-build-core pybind11)
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 
+# dpkg-query -W (not dpkg -s) so that a package also installed for another architecture (multiarch, see
+# scripts/test_aarch64.sh) still counts as installed.
+installed() { dpkg-query -W -f='${Status}\n' "$1" 2>/dev/null | grep -q "install ok installed"; }
 missing=()
 for pkg in "${APT_PACKAGES[@]}"; do
-  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  installed "$pkg" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "install_deps: installing Debian packages: ${missing[*]}"
