@@ -15,8 +15,11 @@ namespace {
 
 using kernels::WeightMatrix;
 
-// Thread shares of a matrix's rows start at multiples of this (the gemm kernels' panel height).
+// Row chunks handed to threads are multiples of this (the gemm kernels' panel height)...
 constexpr int64_t kRowAlign = 16;
+// ... and about this many per thread and matrix (enough to even out threads' speeds, few enough that
+// each chunk is a long contiguous read).
+constexpr int64_t kChunksPerThread = 16;
 // Batches of at least this many tokens run their per-token float work (norms, RoPE, activation
 // quantization) as pool jobs; shorter ones (decode) run it on the caller, which is cheaper than a job.
 constexpr int64_t kParallelTokens = 4;
@@ -28,21 +31,9 @@ struct Projection {
   const float* bias = nullptr;
 };
 
-// Called on each thread after its rows of a fused group: [row_begin, row_end) of the group's first
-// matrix (all matrices of a group with an epilogue have the same row count).
+// Called after each row chunk [row_begin, row_end) of a fused group whose matrices have equal row counts.
 using Epilogue = absl::FunctionRef<void(int64_t row_begin, int64_t row_end)>;
 void NoEpilogue(int64_t, int64_t) {}
-
-// Thread `index`'s share of `rows`, boundaries rounded to kRowAlign.
-void AlignedShare(int64_t rows, int index, int count, int64_t* begin, int64_t* end) {
-  const auto boundary = [&](int i) {
-    if (i >= count) return rows;
-    const int64_t exact = rows * i / count;
-    return std::min(rows, (exact + kRowAlign / 2) / kRowAlign * kRowAlign);
-  };
-  *begin = boundary(index);
-  *end = boundary(index + 1);
-}
 
 // The float ops of a kernel table, falling back to the scalar references for any it leaves null.
 struct FloatOps {
@@ -134,7 +125,8 @@ class Pass {
 
   // Projections sharing the input x ([n_][cols]) as one pool job: x is converted once per distinct
   // dot_type (slot i of s_.act for projection i, reused by later ones with the same dot_type), then each
-  // thread multiplies its aligned share of every matrix's rows, adds the bias there and runs `epilogue`.
+  // thread takes row chunks, multiplies them, adds the bias there and runs `epilogue` on them (groups
+  // with an epilogue must have equal row counts).
   // Groups hold at most three projections (the slots of s_.act).
   void ProjectGroup(const float* x, int64_t cols, std::initializer_list<Projection> group,
                     Epilogue epilogue = NoEpilogue) {
@@ -154,26 +146,44 @@ class Pass {
       });
       act[i] = slot;
     }
-    pool_.Run([&](int thread, int n_threads) {
-      int64_t first_begin = 0, first_end = 0;
-      for (int i = 0; i < count; ++i) {
-        const Projection& p = ps[i];
-        const int64_t rows = p.w->rows;
-        int64_t b, e;
-        AlignedShare(rows, thread, n_threads, &b, &e);
-        if (i == 0) {
-          first_begin = b;
-          first_end = e;
-        }
-        if (b >= e) continue;
-        kernels::MatMulRows(kt_, *p.w, act[i], n_, p.y, rows, b, e);
-        if (p.bias != nullptr) {
-          for (int64_t t = 0; t < n_; ++t) {
-            ops_.add(p.y + t * rows + b, p.bias + b, e - b, p.y + t * rows + b);
-          }
+    // Work items are row chunks handed out dynamically: threads sharing memory bandwidth progress at
+    // different speeds, and a static split left one waiting at the end of every job. With equal row
+    // counts (gate/up, single projections) an item covers the same rows of every matrix, so the
+    // epilogue can run on it; otherwise (Q/K/V) the items of the matrices follow one another.
+    bool same_rows = true;
+    for (int i = 1; i < count; ++i) same_rows = same_rows && ps[i].w->rows == ps[0].w->rows;
+    int64_t chunk[3], n_chunks[3], total = 0;
+    for (int i = 0; i < count; ++i) {
+      const int64_t rows = ps[i].w->rows;
+      const int64_t target = rows / (pool_.n_threads() * kChunksPerThread);
+      chunk[i] = std::max(kRowAlign, (target + kRowAlign - 1) / kRowAlign * kRowAlign);
+      n_chunks[i] = (rows + chunk[i] - 1) / chunk[i];
+      if (!same_rows || i == 0) total += n_chunks[i];
+    }
+    const auto project = [&](int i, int64_t c) {
+      const Projection& p = ps[i];
+      const int64_t rows = p.w->rows;
+      const int64_t b = c * chunk[i];
+      const int64_t e = std::min(rows, b + chunk[i]);
+      kernels::MatMulRows(kt_, *p.w, act[i], n_, p.y, rows, b, e);
+      if (p.bias != nullptr) {
+        for (int64_t t = 0; t < n_; ++t) ops_.add(p.y + t * rows + b, p.bias + b, e - b, p.y + t * rows + b);
+      }
+    };
+    std::atomic<int64_t> next{0};
+    pool_.Run([&](int, int) {
+      for (int64_t item = next.fetch_add(1, std::memory_order_relaxed); item < total;
+           item = next.fetch_add(1, std::memory_order_relaxed)) {
+        if (same_rows) {
+          for (int i = 0; i < count; ++i) project(i, item);
+          epilogue(item * chunk[0], std::min(ps[0].w->rows, (item + 1) * chunk[0]));
+        } else {
+          int i = 0;
+          int64_t c = item;
+          while (c >= n_chunks[i]) c -= n_chunks[i++];
+          project(i, c);
         }
       }
-      if (first_begin < first_end) epilogue(first_begin, first_end);
     });
   }
 

@@ -3,10 +3,10 @@
 // K/V appended to the F16 cache -> causal grouped-query attention -> output projection + residual ->
 // RMSNorm -> SwiGLU FFN + residual, then the output norm and the vocabulary projection.
 //
-// Threading: projections that share an input (Q/K/V, gate/up) run as one pool job in which every thread
-// takes the same contiguous share of each matrix's rows (so each weight byte is read once, by one thread,
-// and the activation is quantized once); bias, SiLU-mul and the residual add run inside that job on the
-// thread's own rows. A decode step costs five pool jobs per layer. Attention is one job over (token, head)
+// Threading: projections that share an input (Q/K/V, gate/up) run as one pool job (the activation is
+// quantized once) in which threads take contiguous row chunks from a shared counter (each weight byte is
+// read once, and a thread slowed by its bandwidth share takes fewer chunks); bias, SiLU-mul and the
+// residual add run inside that job on each chunk's rows. A decode step costs five pool jobs per layer. Attention is one job over (token, head)
 // items handed out dynamically (causal rows differ in cost).
 // All buffers are preallocated in ForwardScratch; nothing is allocated per call.
 #ifndef HEARTH_LIB_MODEL_FORWARD_H_
