@@ -27,12 +27,35 @@ using VecDotFn = float (*)(int64_t n, const void* x, const void* y);
 using GemmFn = void (*)(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void* act,
                         size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride);
 
+// Optional interleaved weight layout for decode. A matrix is converted once, at load: each group of
+// `rows` consecutive weight rows of n elements becomes one group of exactly rows * RowBytes(n) bytes
+// (same size, so no memory is added), laid out so that one vector load covers the same block of every row
+// of the group and the per-row sums land in separate lanes without horizontal reductions. The layout
+// belongs to the table that made it: only that table's kernels may read it.
+//   pack:   `rows` file-layout rows (src_row_bytes apart) -> one group at dst.
+//   unpack: one group -> `rows` file-layout rows (dst_row_bytes apart); exact inverse of pack.
+//   gemv:   y[t * y_stride + g * rows + r] = dot(row r of group g, activation t) for g < n_groups and
+//           t < n_tokens (any count >= 1); activations in dot_type, act_row_bytes apart; the same integer
+//           block sums as vec_dot, up to float summation order.
+using InterleavePackFn = void (*)(int64_t n, const void* src, size_t src_row_bytes, void* dst);
+using InterleaveUnpackFn = void (*)(int64_t n, const void* src, void* dst, size_t dst_row_bytes);
+using InterleavedGemvFn = void (*)(int64_t n, const void* groups, int64_t n_groups, const void* act,
+                                   size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride);
+
+struct InterleavedKernels {
+  int rows = 0;  // Rows per group: 0 (no interleaved layout), 4, 8 or 16 (a divisor of 16).
+  InterleavePackFn pack = nullptr;
+  InterleaveUnpackFn unpack = nullptr;
+  InterleavedGemvFn gemv = nullptr;
+};
+
 struct FormatKernels {
   DequantizeRowFn dequantize_row = nullptr;
   QuantizeRowFn quantize_row = nullptr;  // Reference quantizer; for Q8_0/Q8_1/Q8_K the activation one.
   VecDotFn vec_dot = nullptr;
   GgmlType dot_type = GgmlType::kF32;    // Format the activations are converted to for vec_dot.
   GemmFn gemm = nullptr;                 // Optional blocked kernel for many tokens (prompt processing).
+  InterleavedKernels interleaved = {};   // Optional decode layout (rows == 0: none).
 };
 
 // Float ops of the forward pass; contracts in kernels/ops/float_ops.h and kernels/ops/attention.h.

@@ -14,12 +14,17 @@ namespace neon {
 void RegisterFloatFormats(KernelTable& table);  // F32, F16, BF16
 void RegisterLegacyQuants(KernelTable& table);  // Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q8_1, IQ4_NL
 void RegisterKQuants(KernelTable& table);       // Q2_K .. Q6_K, Q8_K, IQ4_XS
+void RegisterFloatOps(KernelTable& table);      // RMSNorm, softmax, SiLU-mul, add, RoPE, attention
 }  // namespace neon
 
 namespace neon_dotprod {
 void RegisterLegacyQuants(KernelTable& table);
 void RegisterKQuants(KernelTable& table);
 }  // namespace neon_dotprod
+
+namespace neon_i8mm {
+void RegisterGemm(KernelTable& table);  // Many-token gemm with SMMLA
+}  // namespace neon_i8mm
 
 const KernelTable& NeonKernels();
 const KernelTable& NeonDotprodKernels();

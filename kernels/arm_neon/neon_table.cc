@@ -11,6 +11,7 @@ const KernelTable& NeonKernels() {
     neon::RegisterFloatFormats(t);
     neon::RegisterLegacyQuants(t);
     neon::RegisterKQuants(t);
+    neon::RegisterFloatOps(t);
     return t;
   }();
   return table;
@@ -37,6 +38,7 @@ const KernelTable& NeonI8mmKernels() {
   static const KernelTable table = [] {
     KernelTable t = NeonDotprodKernels();
     t.isa = Isa::kNeonI8mm;
+    neon_i8mm::RegisterGemm(t);
     return t;
   }();
   return table;

@@ -1,6 +1,7 @@
 #include "kernels/ops/matmul.h"
 
 #include <algorithm>
+#include <vector>
 
 namespace hearth::kernels {
 namespace {
@@ -31,9 +32,76 @@ void QuantizeActivations(const KernelTable& table, GgmlType weight_type, const f
   }
 }
 
+namespace {
+
+// Interleaved weights: the table's gemv below the gemm threshold; above it, groups are unpacked back to
+// file-layout rows (a copy of a few KiB per 64 rows, small next to the gemm's own panel packing) for gemm.
+void MatMulInterleavedRows(const FormatKernels& fk, const WeightMatrix& w, const void* act,
+                           size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride,
+                           int64_t row_begin, int64_t row_end) {
+  const int64_t g = w.interleave_rows;
+  if (fk.gemm == nullptr || n_tokens < kGemmMinTokens) {
+    fk.interleaved.gemv(w.cols, w.row(row_begin), (row_end - row_begin) / g, act, act_row_bytes, n_tokens,
+                        y + row_begin, y_stride);
+    return;
+  }
+  constexpr int64_t kUnpackRows = 64;
+  thread_local std::vector<uint8_t> rows;
+  rows.resize(static_cast<size_t>(kUnpackRows) * w.row_bytes);
+  for (int64_t r0 = row_begin; r0 < row_end; r0 += kUnpackRows) {
+    const int64_t r1 = std::min(row_end, r0 + kUnpackRows);
+    for (int64_t r = r0; r < r1; r += g) {
+      fk.interleaved.unpack(w.cols, w.row(r), rows.data() + static_cast<size_t>(r - r0) * w.row_bytes,
+                            w.row_bytes);
+    }
+    fk.gemm(w.cols, rows.data(), w.row_bytes, r1 - r0, act, act_row_bytes, n_tokens, y + r0, y_stride);
+  }
+}
+
+}  // namespace
+
+bool CanInterleave(const KernelTable& table, const WeightMatrix& w) {
+  if (w.interleaved() || static_cast<uint32_t>(w.type) >= kGgmlTypeLimit) return false;
+  const InterleavedKernels& ik = table.format(w.type).interleaved;
+  return ik.rows > 0 && ik.pack != nullptr && ik.unpack != nullptr && ik.gemv != nullptr &&
+         w.rows % ik.rows == 0;
+}
+
+WeightMatrix InterleaveMatrix(const KernelTable& table, const WeightMatrix& w, int64_t row_begin,
+                              int64_t row_end, uint8_t* dst) {
+  const InterleavedKernels& ik = table.format(w.type).interleaved;
+  for (int64_t r = row_begin; r < row_end; r += ik.rows) {
+    ik.pack(w.cols, w.row(r), w.row_bytes, dst + static_cast<size_t>(r) * w.row_bytes);
+  }
+  WeightMatrix out = w;
+  out.data = dst;
+  out.interleave_rows = ik.rows;
+  return out;
+}
+
+void DequantizeMatrixRow(const KernelTable& table, const WeightMatrix& w, int64_t r, float* dst) {
+  const FormatKernels& fk = table.format(w.type);
+  if (!w.interleaved()) {
+    fk.dequantize_row(w.row(r), dst, w.cols);
+    return;
+  }
+  const int64_t g = w.interleave_rows;
+  thread_local std::vector<uint8_t> group;
+  group.resize(static_cast<size_t>(g) * w.row_bytes);
+  fk.interleaved.unpack(w.cols, w.row(r - r % g), group.data(), w.row_bytes);
+  fk.dequantize_row(group.data() + static_cast<size_t>(r % g) * w.row_bytes, dst, w.cols);
+}
+
 void MatMulRows(const KernelTable& table, const WeightMatrix& w, const void* act, int64_t n_tokens,
                 float* y, int64_t y_stride, int64_t row_begin, int64_t row_end) {
   const FormatKernels& fk = table.format(w.type);
+  if (w.interleaved()) {
+    if (row_end > row_begin) {
+      MatMulInterleavedRows(fk, w, act, RowBytes(fk.dot_type, w.cols), n_tokens, y, y_stride, row_begin,
+                            row_end);
+    }
+    return;
+  }
   const VecDotFn vec_dot = fk.vec_dot;
   const size_t act_row_bytes = RowBytes(fk.dot_type, w.cols);
   const uint8_t* a = static_cast<const uint8_t*>(act);

@@ -11,6 +11,10 @@ const KernelTable& Avx2Kernels() {
     avx2::RegisterKQuants(t);
     avx2::RegisterGemmKQuants(t);
     avx2::RegisterGemmLegacy(t);
+    avx2::RegisterGemmLowBit(t);
+    avx2::RegisterGemmFloat(t);
+    avx2::RegisterInterleavedLegacy(t);
+    avx2::RegisterInterleavedKQuants(t);
     avx2::RegisterFloatOps(t);
     return t;
   }();

@@ -8,6 +8,10 @@ set(HEARTH_AVX2_SOURCES
   x86_avx2/k_quants.cc
   x86_avx2/gemm_q8.cc
   x86_avx2/gemm_q8_legacy.cc
+  x86_avx2/gemm_low_bit.cc
+  x86_avx2/gemm_float.cc
+  x86_avx2/interleaved_legacy.cc
+  x86_avx2/interleaved_k_quants.cc
   x86_avx2/float_ops.cc)
 set_source_files_properties(${HEARTH_AVX2_SOURCES} PROPERTIES COMPILE_OPTIONS "-mavx2;-mfma;-mf16c;-ffp-contract=off")
 list(APPEND HEARTH_KERNEL_SOURCES ${HEARTH_AVX2_SOURCES})

@@ -12,6 +12,10 @@ void RegisterLegacyQuants(KernelTable& table);  // Q4_0, Q4_1, Q5_0, Q5_1, Q8_0,
 void RegisterKQuants(KernelTable& table);       // Q2_K .. Q6_K, Q8_K, IQ4_XS
 void RegisterGemmKQuants(KernelTable& table);   // Many-token gemm: Q4_K, Q5_K, Q6_K
 void RegisterGemmLegacy(KernelTable& table);    // Many-token gemm: Q4_0, Q4_1, Q5_0, Q5_1, Q8_0
+void RegisterGemmLowBit(KernelTable& table);         // Many-token gemm: Q2_K, Q3_K, IQ4_NL, IQ4_XS
+void RegisterGemmFloat(KernelTable& table);          // Many-token gemm: F16, BF16
+void RegisterInterleavedLegacy(KernelTable& table);  // Decode layout: 32-element formats
+void RegisterInterleavedKQuants(KernelTable& table); // Decode layout: K-quants
 void RegisterFloatOps(KernelTable& table);      // RMSNorm, softmax, SiLU-mul, add, RoPE, attention
 
 }  // namespace hearth::kernels::avx512

@@ -11,6 +11,10 @@ const KernelTable& Avx512Kernels() {
     avx512::RegisterKQuants(t);
     avx512::RegisterGemmKQuants(t);
     avx512::RegisterGemmLegacy(t);
+    avx512::RegisterGemmLowBit(t);
+    avx512::RegisterGemmFloat(t);
+    avx512::RegisterInterleavedLegacy(t);
+    avx512::RegisterInterleavedKQuants(t);
     avx512::RegisterFloatOps(t);
     return t;
   }();

@@ -82,6 +82,11 @@ class GgufFile {
   const TensorInfo* FindTensor(std::string_view name) const;
   // The whole mapping, so that backends can wrap it once (e.g. as one Metal buffer).
   absl::Span<const uint8_t> bytes() const { return bytes_; }
+  // Releases the resident pages of a tensor range that was copied elsewhere (MappedFile::ReleasePages);
+  // a no-op for parsed caller buffers.
+  void ReleasePages(const uint8_t* p, size_t n) const {
+    if (mapping_ != nullptr) mapping_->ReleasePages(p, n);
+  }
 
  private:
   GgufFile() = default;

@@ -95,11 +95,10 @@ class Pass {
   }
 
   void Embed() {
-    const WeightMatrix& e = w_.token_embd;
-    const kernels::DequantizeRowFn dequantize = kt_.format(e.type).dequantize_row;
     PerToken([&](int64_t b, int64_t end) {
       for (int64_t t = b; t < end; ++t) {
-        dequantize(e.row(req_.tokens[static_cast<size_t>(t)]), &s_.x[t * c_.n_embd], c_.n_embd);
+        kernels::DequantizeMatrixRow(kt_, w_.token_embd, req_.tokens[static_cast<size_t>(t)],
+                                     &s_.x[t * c_.n_embd]);
       }
     });
   }

@@ -27,6 +27,9 @@ absl::StatusOr<std::unique_ptr<Model>> Model::FromFile(std::unique_ptr<gguf::Ggu
   HEARTH_ASSIGN_OR_RETURN(model->config_, ReadModelConfig(*model->file_));
   HEARTH_ASSIGN_OR_RETURN(model->weights_,
                           BindWeights(*model->file_, model->config_, *model->kernels_));
+  if (options.interleave_weights) {
+    HEARTH_RETURN_IF_ERROR(InterleaveWeights(*model->file_, *model->kernels_, model->weights_));
+  }
   // Files without a vocabulary (weights-only test files) load without a tokenizer.
   if (model->file_->metadata().Contains("tokenizer.ggml.model")) {
     HEARTH_ASSIGN_OR_RETURN(model->tokenizer_, tokenizer::Tokenizer::Create(model->file_->metadata()));

@@ -23,6 +23,9 @@ namespace hearth::model {
 struct ModelLoadOptions {
   // Kernels to compute with; null selects them for this CPU (kernels::SelectKernels, honoring HEARTH_ISA).
   const kernels::KernelTable* kernels = nullptr;
+  // Convert matrices into the table's interleaved decode layout where it has one (same size; the file
+  // pages are released). Off: every matrix is served from the mapping in the file layout.
+  bool interleave_weights = true;
 };
 
 class Model {

@@ -1,7 +1,9 @@
 #include "lib/model/model_weights.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -144,6 +146,43 @@ absl::StatusOr<ModelWeights> BindWeights(const gguf::GgufFile& file, const Model
     HEARTH_ASSIGN_OR_RETURN(l.w_down, b.Matrix(p + "ffn_down.weight", c.n_ff, c.n_embd));
   }
   return w;
+}
+
+absl::Status InterleaveWeights(const gguf::GgufFile& file, const kernels::KernelTable& kernels,
+                               ModelWeights& weights) {
+  const bool tied = weights.output.data == weights.token_embd.data;
+  std::vector<kernels::WeightMatrix*> matrices = {&weights.token_embd};
+  if (!tied) matrices.push_back(&weights.output);
+  for (LayerWeights& l : weights.layers) {
+    for (kernels::WeightMatrix* m : {&l.wq, &l.wk, &l.wv, &l.wo, &l.w_gate, &l.w_up, &l.w_down}) {
+      matrices.push_back(m);
+    }
+  }
+  // Chunks of about 4 MiB: the file pages of a chunk are released right after it is converted, so the
+  // peak is the file plus one chunk, not the file plus the largest matrix.
+  constexpr size_t kChunkBytes = size_t{4} << 20;
+  for (kernels::WeightMatrix* m : matrices) {
+    if (!kernels::CanInterleave(kernels, *m)) continue;
+    const kernels::WeightMatrix src = *m;
+    const size_t bytes = static_cast<size_t>(src.rows) * src.row_bytes;
+    AlignedBuffer buffer(static_cast<uint8_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+    if (buffer == nullptr) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("cannot allocate ", bytes, " bytes for an interleaved weight matrix"));
+    }
+    const int64_t group = kernels.format(src.type).interleaved.rows;
+    const int64_t chunk_rows =
+        std::max<int64_t>(group, static_cast<int64_t>(kChunkBytes / src.row_bytes) / group * group);
+    for (int64_t r0 = 0; r0 < src.rows; r0 += chunk_rows) {
+      const int64_t r1 = std::min(src.rows, r0 + chunk_rows);
+      *m = kernels::InterleaveMatrix(kernels, src, r0, r1, buffer.get());
+      file.ReleasePages(src.row(r0), static_cast<size_t>(r1 - r0) * src.row_bytes);
+    }
+    weights.interleaved_bytes += bytes;
+    weights.owned.push_back(std::move(buffer));
+  }
+  if (tied) weights.output = weights.token_embd;
+  return absl::OkStatus();
 }
 
 }  // namespace hearth::model

@@ -1,8 +1,12 @@
-// Binding of the model's named GGUF tensors to typed views into the mapped file. Nothing is copied: every
-// pointer here points into the GgufFile's mapping, which must outlive the ModelWeights.
+// Binding of the model's named GGUF tensors to typed views into the mapped file, which must outlive the
+// ModelWeights. Matrices may then be converted into the kernel table's interleaved decode layout; those
+// live in buffers the ModelWeights owns, and the file pages they came from are released.
 #ifndef HEARTH_LIB_MODEL_MODEL_WEIGHTS_H_
 #define HEARTH_LIB_MODEL_MODEL_WEIGHTS_H_
 
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -30,12 +34,20 @@ struct LayerWeights {
   kernels::WeightMatrix w_down;      // n_ff -> n_embd
 };
 
+// A 64-byte aligned heap buffer.
+struct AlignedFree {
+  void operator()(uint8_t* p) const { std::free(p); }
+};
+using AlignedBuffer = std::unique_ptr<uint8_t[], AlignedFree>;
+
 struct ModelWeights {
   kernels::WeightMatrix token_embd;  // n_vocab rows of n_embd; rows are dequantized on lookup.
   const float* output_norm = nullptr;
   kernels::WeightMatrix output;      // n_embd -> n_vocab; token_embd when output.weight is absent.
   const float* rope_freqs = nullptr; // Optional [n_rot / 2] frequency divisors (rope_freqs.weight).
   std::vector<LayerWeights> layers;
+  std::vector<AlignedBuffer> owned;  // Storage of the interleaved matrices.
+  size_t interleaved_bytes = 0;      // Bytes of weights converted to the interleaved layout.
 };
 
 // Binds and checks every tensor the architecture needs: a missing tensor or a wrong shape is an
@@ -43,6 +55,12 @@ struct ModelWeights {
 // `kernels` and norms/biases must be F32.
 absl::StatusOr<ModelWeights> BindWeights(const gguf::GgufFile& file, const ModelConfig& config,
                                          const kernels::KernelTable& kernels);
+
+// Converts every matrix that `kernels` has an interleaved layout for (kernels::CanInterleave) into it, in
+// place of the file view, releasing the file pages behind each converted chunk as it goes so that resident
+// memory stays near the file size. A tied output matrix stays the same matrix as token_embd.
+absl::Status InterleaveWeights(const gguf::GgufFile& file, const kernels::KernelTable& kernels,
+                               ModelWeights& weights);
 
 }  // namespace hearth::model
 

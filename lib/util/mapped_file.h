@@ -27,6 +27,11 @@ class MappedFile {
   size_t size() const { return size_; }
   const std::string& path() const { return path_; }
 
+  // Drops this process's mapping of the whole pages inside [p, p + n) (madvise MADV_DONTNEED): they stop
+  // counting towards resident memory, stay in the page cache, and fault back in if read again. Used after
+  // weights were copied into another layout. Ranges outside the mapping are ignored.
+  void ReleasePages(const uint8_t* p, size_t n) const;
+
  private:
   MappedFile(std::string path, const uint8_t* data, size_t size)
       : path_(std::move(path)), data_(data), size_(size) {}
