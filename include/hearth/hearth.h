@@ -51,9 +51,9 @@ extern "C" {
  * ---------------------------------------------------------------------------------------------------------- */
 
 #define HEARTH_VERSION_MAJOR 0
-#define HEARTH_VERSION_MINOR 1
+#define HEARTH_VERSION_MINOR 2
 #define HEARTH_VERSION_PATCH 0
-#define HEARTH_VERSION_STRING "0.1.0"
+#define HEARTH_VERSION_STRING "0.2.0"
 /* MAJOR * 10000 + MINOR * 100 + PATCH. */
 #define HEARTH_VERSION_NUMBER (HEARTH_VERSION_MAJOR * 10000 + HEARTH_VERSION_MINOR * 100 + HEARTH_VERSION_PATCH)
 
@@ -194,12 +194,21 @@ typedef struct hearth_model_params {
   hearth_progress_callback progress_callback; /* May be NULL. */
   void* progress_user_data;
   int32_t vocab_only; /* Nonzero: load metadata and tokenizer only (tokenize without weights). */
+  /* Added in 0.2 (a struct_size that ends before a field selects its default). 64-bit, so that it starts
+   * after the first layout's trailing padding. */
+  uint64_t flags; /* HEARTH_MODEL_* bits below; 0 by default. */
 } hearth_model_params;
+
+/* hearth_model_params.flags: compute from the mapped file's layout only; convert no weight (see below). */
+#define HEARTH_MODEL_FILE_LAYOUT_ONLY ((uint64_t)1 << 0)
 
 HEARTH_API void hearth_model_params_init(hearth_model_params* params);
 
-/* Loads a model (`params` may be NULL for the defaults). The weights stay in the memory-mapped file and are
- * never copied. Fails with HEARTH_ERROR_UNSUPPORTED for architectures or tensor types hearth cannot run. A
+/* Loads a model (`params` may be NULL for the defaults). The file is memory-mapped. Weight matrices for which
+ * the CPU kernels have a faster interleaved layout are converted once, at load, into memory the model owns:
+ * the same number of bytes, and the file pages they came from are released, so resident memory stays near the
+ * file size. All other weights are served from the mapping without a copy; HEARTH_MODEL_FILE_LAYOUT_ONLY
+ * serves them all that way. Fails with HEARTH_ERROR_UNSUPPORTED for architectures or tensor types hearth cannot run. A
  * vocab_only model can tokenize but not create contexts. */
 HEARTH_API hearth_status hearth_model_load(const char* path, const hearth_model_params* params,
                                            hearth_model** out_model);

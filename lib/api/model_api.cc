@@ -1,4 +1,5 @@
 // hearth_model_*: loading (full or vocabulary-only), model info and the tokenizer entry points.
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <utility>
@@ -21,6 +22,9 @@ hearth_status CheckTokenizer(const hearth_model* model) {
 }
 
 // Calls the progress callback; nonzero from it cancels the load.
+// The first published layout ended at vocab_only; later fields take their defaults for such callers.
+constexpr size_t kModelParamsV1Size = offsetof(hearth_model_params, vocab_only) + sizeof(int32_t);
+
 bool Cancelled(const hearth_model_params& params, float progress) {
   return params.progress_callback != nullptr && params.progress_callback(progress, params.progress_user_data) != 0;
 }
@@ -73,7 +77,7 @@ hearth_status hearth_model_load(const char* path, const hearth_model_params* par
     hearth_model_params_init(&defaults);
     hearth_model_params p = defaults;
     if (params != nullptr) {
-      if (hearth_status s = hearth::api::CheckStructSize(params, sizeof(hearth_model_params), "params");
+      if (hearth_status s = hearth::api::CheckStructSize(params, hearth::api::kModelParamsV1Size, "params");
           s != HEARTH_OK) {
         return s;
       }
@@ -97,7 +101,9 @@ hearth_status hearth_model_load(const char* path, const hearth_model_params* par
       model->gguf = model->vocab_file.get();
       model->tokenizer = model->vocab_tokenizer.get();
     } else {
-      auto loaded = hearth::model::Model::Load(path);
+      hearth::model::ModelLoadOptions options;
+      options.interleave_weights = (p.flags & HEARTH_MODEL_FILE_LAYOUT_ONLY) == 0;
+      auto loaded = hearth::model::Model::Load(path, options);
       if (!loaded.ok()) return hearth::api::Report(loaded.status(), hearth::api::ErrorDomain::kFile);
       model->model = std::move(loaded).value();
       model->gguf = &model->model->file();

@@ -2,6 +2,8 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstddef>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -156,6 +158,43 @@ TEST_F(ModelApiTest, LoadErrors) {
   EXPECT_INVALID(hearth_model_load(SharedPath("data/models/tiny-qwen2-Q8_0.gguf").c_str(), &params, &model));
   EXPECT_INVALID(hearth_model_load(nullptr, nullptr, &model));
   EXPECT_INVALID(hearth_model_load("x", nullptr, nullptr));
+}
+
+// A caller built against the 0.1 header passes the shorter struct (ending at vocab_only): accepted, and
+// the newer flags take their default. HEARTH_MODEL_FILE_LAYOUT_ONLY gives the same logits up to float order.
+TEST_F(ModelApiTest, OldParamsLayoutAndFileLayoutOnly) {
+  const std::string path = SharedPath("data/models/tiny-qwen2-Q8_0.gguf");
+  hearth_model_params params;
+  hearth_model_params_init(&params);
+  params.flags = ~uint64_t{0};  // Beyond the old struct_size: must be ignored.
+  params.struct_size = offsetof(hearth_model_params, vocab_only) + sizeof(int32_t);
+  hearth_model* old_layout = nullptr;
+  ASSERT_EQ(hearth_model_load(path.c_str(), &params, &old_layout), HEARTH_OK) << hearth_last_error();
+  hearth_model_params_init(&params);
+  params.flags = HEARTH_MODEL_FILE_LAYOUT_ONLY;
+  hearth_model* file_layout = nullptr;
+  ASSERT_EQ(hearth_model_load(path.c_str(), &params, &file_layout), HEARTH_OK) << hearth_last_error();
+  hearth_model_info info;
+  info.struct_size = sizeof(info);
+  ASSERT_EQ(hearth_model_get_info(model_, &info), HEARTH_OK);
+  const std::vector<hearth_token> tokens = {10, 200, 3000, 42, 7};
+  std::vector<std::vector<float>> logits;
+  for (hearth_model* m : {old_layout, file_layout}) {
+    hearth_context* context = nullptr;
+    ASSERT_EQ(hearth_context_create(m, nullptr, &context), HEARTH_OK) << hearth_last_error();
+    for (hearth_token t : tokens) ASSERT_EQ(hearth_context_eval(context, &t, 1, HEARTH_LOGITS_LAST), HEARTH_OK);
+    const float* l = hearth_context_logits(context, -1);
+    ASSERT_NE(l, nullptr);
+    logits.emplace_back(l, l + info.n_vocab);
+    hearth_context_free(context);
+  }
+  double max_diff = 0;
+  for (int32_t v = 0; v < info.n_vocab; ++v) {
+    max_diff = std::max(max_diff, std::fabs(double(logits[0][v]) - logits[1][v]));
+  }
+  EXPECT_LT(max_diff, 0.05);
+  hearth_model_free(old_layout);
+  hearth_model_free(file_layout);
 }
 
 TEST_F(ModelApiTest, ProgressCallbackCancels) {
