@@ -1,6 +1,7 @@
 // Matrix x vector (one token, decode) and matrix x matrix (512 tokens, prompt processing) through the
 // matmul driver, per weight format, instruction set and real layer shape (Qwen2.5-1.5B sizes).
-// Single-threaded: the numbers are per-core kernel speed. Activation quantization is inside the timed
+// Single-threaded: the numbers are per-core kernel speed. Weights are in the layout a loaded model uses
+// (the table's interleaved decode layout where it has one, labelled "interleaved"). Activation quantization is inside the timed
 // region because every real matmul pays for it.
 #include <cstdint>
 #include <map>
@@ -58,7 +59,14 @@ const std::vector<float>& CachedActivations(int64_t cols) {
 // Multiplies the weights by `n_tokens` activation rows: quantize the activations, then every row.
 void RunMatMul(benchmark::State& state, const KernelTable* table, GgmlType type, Shape shape,
                int64_t n_tokens) {
-  const kernels::WeightMatrix& w = CachedWeights(type, shape.cols, shape.rows);
+  // The layout a loaded model computes from: the table's interleaved one where it has one.
+  kernels::WeightMatrix w = CachedWeights(type, shape.cols, shape.rows);
+  AlignedBuffer interleaved;
+  if (kernels::CanInterleave(*table, w)) {
+    interleaved = AllocateAligned(static_cast<size_t>(w.rows) * w.row_bytes);
+    w = kernels::InterleaveMatrix(*table, w, 0, w.rows, interleaved.get());
+    state.SetLabel("interleaved");
+  }
   const std::vector<float>& x = CachedActivations(shape.cols);
   AlignedBuffer act = AllocateAligned(kernels::ActivationBytes(*table, type, shape.cols, n_tokens));
   std::vector<float> y(static_cast<size_t>(n_tokens * shape.rows));

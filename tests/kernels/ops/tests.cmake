@@ -3,3 +3,4 @@ hearth_add_test(matmul_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/matmul_test.cc LIB
 hearth_add_test(gemm_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/gemm_test.cc LIBS hearth_kernels)
 hearth_add_test(float_ops_simd_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/float_ops_simd_test.cc LIBS hearth_kernels)
 hearth_add_test(attention_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/attention_test.cc LIBS hearth_kernels)
+hearth_add_test(interleaved_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/interleaved_test.cc LIBS hearth_kernels)
