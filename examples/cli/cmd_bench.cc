@@ -1,6 +1,7 @@
-// hearth bench MODEL [-p N] [-n N] [-t N] [-r N] [--json]: prompt-processing and decode speed measured the
-// way llama.cpp's llama-bench measures them, so the two tools' numbers can be put side by side
-// (scripts/bench_compare.sh).
+// hearth bench MODEL [-p N] [-n N] [-t N] [-r N] [--json] [--file-layout]: prompt-processing and decode
+// speed measured the way llama.cpp's llama-bench measures them, so the two tools' numbers can be put side
+// by side (scripts/bench_compare.sh). --file-layout keeps every weight in the file's layout
+// (HEARTH_MODEL_FILE_LAYOUT_ONLY), to measure what the interleaved layout gains.
 //  - pp: -p random token ids evaluated in one hearth_context_eval call from an empty context
 //    (n_batch = p, last-token logits only); tok/s = p / seconds.
 //  - tg: from an empty context, one untimed single-token eval, then -n timed single-token evals through the
@@ -166,6 +167,8 @@ int RunBench(int argc, char** argv) {
   parser.AddInt("-t,--threads", &threads, 1, 1024);
   parser.AddInt("-r,--repetitions", &reps, 1, 1000);
   parser.AddFlag("--json", &json);
+  bool file_layout = false;  // Skip the interleaved weight layout, to measure what it gains.
+  parser.AddFlag("--file-layout", &file_layout);
   std::vector<std::string> positionals;
   std::string error;
   if (!parser.Parse(argc, argv, 1, &positionals, &error)) return UsageError("bench", error);
@@ -175,7 +178,10 @@ int RunBench(int argc, char** argv) {
   const std::string& path = positionals[0];
 
   ModelPtr model;
-  if (int code = LoadModel(path, /*vocab_only=*/false, &model); code != 0) return code;
+  if (int code = LoadModel(path, /*vocab_only=*/false, &model, file_layout ? HEARTH_MODEL_FILE_LAYOUT_ONLY : 0);
+      code != 0) {
+    return code;
+  }
   hearth_model_info info;
   info.struct_size = sizeof(info);
   hearth_status status = hearth_model_get_info(model.get(), &info);

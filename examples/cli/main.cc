@@ -48,7 +48,7 @@ constexpr Usage kUsages[] = {
      "  --ctx N             context size\n"
      "  -t, --threads N     worker threads\n"},
     {"bench",
-     "usage: hearth bench MODEL.gguf [-p N] [-n N] [-t N] [-r N] [--json]\n"
+     "usage: hearth bench MODEL.gguf [-p N] [-n N] [-t N] [-r N] [--json] [--file-layout]\n"
      "  Measures prompt processing (pp) and decoding (tg) speed like llama.cpp's llama-bench.\n"
      "  pp: N random token ids in one eval from an empty context; tg: after one untimed token, N single-token\n"
      "  evals through the KV cache. One untimed warm-up, then REPS runs each; prints mean +- sample sd.\n"
@@ -57,7 +57,8 @@ constexpr Usage kUsages[] = {
      "  -t, --threads N        worker threads (default: one per core)\n"
      "  -r, --repetitions N    repetitions of each test (default 5)\n"
      "  --json                 print one JSON object: {\"model\", \"threads\", \"pp\": {\"n\", \"tok_s\", \"sd\"},\n"
-     "                         \"tg\": {...}, \"peak_rss_bytes\", ...}; a skipped test has n 0 and tok_s 0\n"},
+     "                         \"tg\": {...}, \"peak_rss_bytes\", ...}; a skipped test has n 0 and tok_s 0\n"
+     "  --file-layout          keep every weight in the file's layout (no interleaved conversion at load)\n"},
 };
 
 constexpr const char* kMainUsage =

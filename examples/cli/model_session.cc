@@ -4,13 +4,14 @@
 
 namespace hearth_cli {
 
-int LoadModel(const std::string& path, bool vocab_only, ModelPtr* out) {
+int LoadModel(const std::string& path, bool vocab_only, ModelPtr* out, uint64_t flags) {
   hearth_model_params params;
   hearth_model_params_init(&params);
   params.vocab_only = vocab_only ? 1 : 0;
+  params.flags = flags;
   hearth_model* model = nullptr;
   const hearth_status status = hearth_model_load(path.c_str(), &params, &model);
-  if (status != HEARTH_OK) return ApiError("cannot load '" + path + "'", status);
+  if (status != HEARTH_OK) return ApiError("cannot load the model", status);  // The message names the path.
   out->reset(model);
   return 0;
 }

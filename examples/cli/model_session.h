@@ -24,7 +24,7 @@ using ContextPtr = std::unique_ptr<hearth_context, ContextDeleter>;
 using SamplerPtr = std::unique_ptr<hearth_sampler, SamplerDeleter>;
 
 // Loads `path`; on failure prints the error and returns a non-zero exit code.
-int LoadModel(const std::string& path, bool vocab_only, ModelPtr* out);
+int LoadModel(const std::string& path, bool vocab_only, ModelPtr* out, uint64_t flags = 0);
 // Creates a context; n_ctx/n_threads/n_batch of 0 take the library defaults. logits_all allows
 // HEARTH_LOGITS_ALL evals.
 int CreateContext(hearth_model* model, uint32_t n_ctx, int32_t n_threads, uint32_t n_batch, bool logits_all,
