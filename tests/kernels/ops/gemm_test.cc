@@ -18,7 +18,8 @@ namespace hearth::kernels {
 namespace {
 
 constexpr GgmlType kFormats[] = {GgmlType::kQ4_0, GgmlType::kQ4_1, GgmlType::kQ5_0, GgmlType::kQ5_1,
-                                 GgmlType::kQ8_0, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K};
+                                 GgmlType::kQ8_0, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K,
+                                 GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kIQ4_NL, GgmlType::kIQ4_XS};
 
 struct Problem {
   int64_t cols, rows, tokens;
@@ -125,6 +126,8 @@ Fp16Span Fp16Fields(GgmlType type) {
     case GgmlType::kQ4_K:
     case GgmlType::kQ5_K: return {0, 4};
     case GgmlType::kQ6_K: return {208, 210};
+    case GgmlType::kQ2_K: return {80, 84};
+    case GgmlType::kQ3_K: return {108, 110};
     default: return {0, 2};
   }
 }
