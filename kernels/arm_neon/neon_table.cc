@@ -28,12 +28,11 @@ const KernelTable& NeonDotprodKernels() {
   return table;
 }
 
-// i8mm adds SMMLA, a 2x8 by 8x2 int8 matrix multiply-accumulate. Its gain comes from pairing two weight
-// rows with two activation rows (four dot products per instruction); the table's vec_dot computes one row
-// against one activation row, where SMMLA would waste half of each result and SDOT is at least as fast.
-// Until the matmul driver has a two-row kernel slot, this table is the dotprod table under its own name:
-// nothing in it is i8mm-specific. It exists so that dispatch, HEARTH_ISA=neon-i8mm and the tests already
-// cover the level (and its -march flags) that such a kernel will live in.
+// i8mm adds SMMLA, a 2x8 by 8x2 int8 matrix multiply-accumulate (four dot products of 8 per instruction).
+// A single-row vec_dot would waste half of each result, so this table keeps the dotprod vec_dots (decode)
+// and adds the many-token gemm (prompt processing, kernels/arm_neon/gemm_i8mm.cc): two weight rows against
+// two tokens per instruction, for the legacy formats (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, IQ4_NL) and the K
+// formats (Q2_K .. Q6_K, IQ4_XS).
 const KernelTable& NeonI8mmKernels() {
   static const KernelTable table = [] {
     KernelTable t = NeonDotprodKernels();
