@@ -30,7 +30,10 @@ class File:
 class Model:
     @staticmethod
     def load(
-        path: str, vocab_only: bool = False, progress: Optional[Callable[[float], Optional[bool]]] = None
+        path: str,
+        vocab_only: bool = False,
+        progress: Optional[Callable[[float], Optional[bool]]] = None,
+        file_layout_only: bool = False,
     ) -> Model: ...
     def close(self) -> None: ...
     def info(self) -> Dict[str, Any]: ...

@@ -30,10 +30,12 @@ class ModelInfo:
 
 
 class Model:
-    """A GGUF language model loaded for inference (weights stay memory-mapped, never copied).
+    """A GGUF language model loaded for inference from a memory-mapped file.
 
     ``n_ctx``, ``n_threads`` and ``n_batch`` configure the context that generate() and stream() use (0: the
-    library's defaults). ``vocab_only`` loads metadata and tokenizer only. ``progress(fraction)`` is called
+    library's defaults). ``vocab_only`` loads metadata and tokenizer only. Weights the CPU kernels have a faster
+    interleaved layout for are converted once at load (same size; the file pages are released);
+    ``file_layout_only=True`` serves every weight from the mapping as it is. ``progress(fraction)`` is called
     during loading and may return True to cancel it. Raises NotFoundError (a FileNotFoundError) for a missing
     file, InvalidFileError for a malformed one, UnsupportedError for an architecture or tensor type hearth
     cannot run. A model may be shared by threads; each context it creates serves one thread at a time.
@@ -48,9 +50,10 @@ class Model:
         n_batch: int = 0,
         vocab_only: bool = False,
         progress: Optional[Callable[[float], Optional[bool]]] = None,
+        file_layout_only: bool = False,
     ) -> None:
         self.path = os.fspath(path)
-        self._native = _hearth.Model.load(self.path, bool(vocab_only), progress)
+        self._native = _hearth.Model.load(self.path, bool(vocab_only), progress, bool(file_layout_only))
         self._context_args = (int(n_ctx), int(n_threads), int(n_batch))
         self._default_context: Optional[Context] = None
         self._default_lock = threading.Lock()

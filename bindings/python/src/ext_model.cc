@@ -36,11 +36,12 @@ int32_t OnProgress(float progress, void* user_data) {
   return 0;
 }
 
-Model Load(const std::string& path, bool vocab_only, py::object progress) {
+Model Load(const std::string& path, bool vocab_only, py::object progress, bool file_layout_only) {
   ProgressState state{std::move(progress), std::nullopt};
   hearth_model_params params;
   hearth_model_params_init(&params);
   params.vocab_only = vocab_only ? 1 : 0;
+  params.flags = file_layout_only ? HEARTH_MODEL_FILE_LAYOUT_ONLY : 0;
   params.progress_callback = OnProgress;
   params.progress_user_data = &state;
   hearth_model* model = nullptr;
@@ -128,7 +129,8 @@ const std::shared_ptr<hearth_model>& Model::shared() const {
 
 void BindModel(py::module_& m) {
   py::class_<Model>(m, "Model")
-      .def_static("load", &Load, py::arg("path"), py::arg("vocab_only") = false, py::arg("progress") = py::none())
+      .def_static("load", &Load, py::arg("path"), py::arg("vocab_only") = false, py::arg("progress") = py::none(),
+                  py::arg("file_layout_only") = false)
       .def("close", &Model::Close)
       .def("info", &Info)
       .def("file",
