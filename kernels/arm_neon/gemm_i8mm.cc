@@ -6,10 +6,10 @@
 // The premise (from Arm's software optimization guides for cores with both, e.g. Neoverse N2/V1; not
 // measured here, QEMU only checks correctness) is that SMMLA issues about as often as SDOT. Design:
 // - Operands are 16 bytes holding 8 consecutive quants of two rows: [x0[8c..8c+7], x1[8c..8c+7]] (one ZIP
-//   of 64-bit lanes). Activations are interleaved once per call, in chunks of up to kMaxTokenChunk tokens
-//   (about kActChunkBytes, so a chunk stays in L2); for each chunk, every panel of 4 weight rows (2 row
+//   of 64-bit lanes). Activations are interleaved once per call, in chunks of 32..64 tokens (sized to
+//   stay in L2, see kActChunkBytes); for each chunk, every panel of 4 weight rows (2 row
 //   pairs) is unpacked and interleaved into per-thread scratch that stays in L1 and then meets every
-//   token of the chunk, so weight unpacking is paid once per 64 tokens, not per token.
+//   token of the chunk, so weight unpacking is paid once per chunk, not per token.
 // - Register block 4 rows x 4 tokens = 4 tiles: per 8-element chunk 2 weight + 2 activation loads feed 4
 //   SMMLA. A wider block would keep more loads per SMMLA out of the loop, but the K formats need 3
 //   vectors per tile (float sum, int sum, group tile) plus scale vectors, and 8x4 would not fit the 32
@@ -42,8 +42,11 @@ namespace {
 
 constexpr int kPanelRows = 4;   // Two row pairs.
 constexpr int kTileTokens = 4;  // Two token pairs.
-// Activation bytes per chunk of tokens: the interleaved chunk stays in L2 while every panel passes.
-constexpr size_t kActChunkBytes = size_t{256} << 10;
+// Tokens per activation chunk: up to 64, fewer for long rows so the chunk (about kActChunkBytes) stays in
+// a 1 MiB L2 (Neoverse N1/N2/V1) next to the panel, but at least 32, so that unpacking a panel is shared
+// by 8 register blocks. Guesses from cache sizes, not measured (no ARM hardware here).
+constexpr size_t kActChunkBytes = size_t{512} << 10;
+constexpr int64_t kMinTokenChunk = 32;
 constexpr int64_t kMaxTokenChunk = 64;
 
 inline int64_t MinI64(int64_t a, int64_t b) { return a < b ? a : b; }
@@ -187,20 +190,24 @@ struct Legacy {
 
 // ---- K formats: super-blocks of 256 (32 chunks), integer group scales, optional mins.
 
+// Sized per format (kGroups scales, kHalves = kMinGroups / 8 vectors of mins, at least one), so the
+// metadata read next to each super-block's 512 bytes of row-pair quants stays small.
+template <int kGroups, int kHalves>
 struct KWMeta {
-  float32x4_t d;       // [d_r0, d_r0, d_r1, d_r1]
-  float32x4_t dmin;    // Formats with mins.
-  int32x4_t sc[16];    // Group g: [sc_r0, sc_r0, sc_r1, sc_r1].
-  int16x8_t mins[2][2];  // [row][half]: mn[g] for g = 8 * half + lane.
+  float32x4_t d;               // [d_r0, d_r0, d_r1, d_r1]
+  float32x4_t dmin;            // Formats with mins.
+  int32x4_t sc[kGroups];       // Group g: [sc_r0, sc_r0, sc_r1, sc_r1].
+  int16x8_t mins[2][kHalves];  // [row][half]: mn[g] for g = 8 * half + lane.
 };
+template <int kHalves>
 struct KAMeta {
-  float32x4_t d;          // [d_t0, d_t1, d_t0, d_t1]
-  int16x8_t bsum[2][2];   // [token][half]: bsums matching the weight's min groups (pair sums for 8 groups).
+  float32x4_t d;               // [d_t0, d_t1, d_t0, d_t1]
+  int16x8_t bsum[2][kHalves];  // [token][half]: bsums of the weight's min groups (pair sums for 8 groups).
 };
 
 // sum_lanes(m * b) for the four (row, token) combinations, as tile [r0t0, r0t1, r1t0, r1t1].
 template <int kHalves>
-inline int32x4_t MinTile(const int16x8_t m[2][2], const int16x8_t b[2][2]) {
+inline int32x4_t MinTile(const int16x8_t m[2][kHalves], const int16x8_t b[2][kHalves]) {
   int32x4_t p[2][2];
   for (int i = 0; i < 2; ++i) {
     for (int j = 0; j < 2; ++j) {
@@ -217,12 +224,12 @@ inline int32x4_t MinTile(const int16x8_t m[2][2], const int16x8_t b[2][2]) {
 template <typename F>
 struct KQuant {
   using WBlock = typename F::Block;
-  using WMeta = KWMeta;
-  using AMeta = KAMeta;
+  static constexpr int kMinHalves = F::kMinGroups / 8;
+  using WMeta = KWMeta<F::kGroups, kMinHalves == 0 ? 1 : kMinHalves>;
+  using AMeta = KAMeta<kMinHalves == 0 ? 1 : kMinHalves>;
   static constexpr int kElems = kQKK;
   static constexpr int kChunks = kQKK / 8;
   static constexpr int kChunksPerGroup = kChunks / F::kGroups;
-  static constexpr int kMinHalves = F::kMinGroups / 8;
 
   static void PackActPair(const void* a0, const void* a1, int64_t nblocks, Chunk16* q, AMeta* meta) {
     const auto* x0 = static_cast<const BlockQ8_K*>(a0);
@@ -350,7 +357,7 @@ void Gemm(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void
   const int64_t nblocks = n / K::kElems;
   const size_t pair_chunks = static_cast<size_t>(nblocks) * K::kChunks;
   int64_t chunk_tokens = static_cast<int64_t>(kActChunkBytes / act_row_bytes) / kTileTokens * kTileTokens;
-  chunk_tokens = chunk_tokens < kTileTokens ? kTileTokens : MinI64(chunk_tokens, kMaxTokenChunk);
+  chunk_tokens = chunk_tokens < kMinTokenChunk ? kMinTokenChunk : MinI64(chunk_tokens, kMaxTokenChunk);
   const int64_t max_pairs = (MinI64(chunk_tokens, n_tokens) + 1) / 2;
 
   // Scratch: interleaved activations of one token chunk, their metadata, one panel and its metadata.
@@ -400,7 +407,9 @@ void Gemm(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void
           float32x4_t out[2][2];
           K::template Tile<2>(wq, wm, a, m, nblocks, out);
           for (int p = 0; p < 2; ++p) {
-            for (int j = 0; j < 2; ++j) StoreTile(out[p][j], r0 + 2 * p, t + 2 * j, n_rows, n_tokens, y, y_stride);
+            for (int j = 0; j < 2; ++j) {
+              StoreTile(out[p][j], r0 + 2 * p, t + 2 * j, n_rows, n_tokens, y, y_stride);
+            }
           }
         } else {
           const Chunk16* a[1] = {aq + q * pair_chunks};

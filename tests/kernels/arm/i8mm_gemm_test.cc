@@ -1,10 +1,11 @@
 // The SMMLA gemm of the neon-i8mm table (kernels/arm_neon/gemm_i8mm.cc) against the same table's vec_dot:
 // every (row, token) for 1..17 rows and 1..9 tokens (every tail of the 4 x 4 register block and of the row
-// and token pairs), within 1e-5 of sum |w * x| (float summation order; the K formats compute vec_dot's own
-// float expression per super-block, so they must match exactly), never writing outside the rows; random
-// quant bytes and extreme ones (all 0x00, 0x7f, 0x80, 0xff) with activations at +-127, against the scalar
-// vec_dot. Skipped where the CPU lacks i8mm; under QEMU_CPU=max (HEARTH_EXPECT_ISA=neon-i8mm, set by
-// scripts/test_aarch64.sh) the level must be present and must have a gemm for every format.
+// and token pairs) and for 71 tokens (more than one activation chunk), within 1e-5 of sum |w * x| (float
+// summation order; the K formats compute vec_dot's own float expression per super-block, so they must
+// match exactly), never writing outside the rows; random quant bytes and extreme ones (all 0x00, 0x7f,
+// 0x80, 0xff) with activations at +-127, against the scalar vec_dot. Skipped where the CPU lacks i8mm;
+// under QEMU_CPU=max (HEARTH_EXPECT_ISA=neon-i8mm, set by scripts/test_aarch64.sh) the level must be
+// present and must have a gemm for every format.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -59,9 +60,10 @@ struct Data {
 };
 
 // kMaxRows weight rows: every quant byte `pattern` (or random when pattern < 0), fp16 scales in
-// [2^-8, 2^-6) with random signs; kMaxTokens activation rows quantized by the table from `x`.
+// [2^-8, 2^-6) with random signs; activation rows quantized by the table from `x` (cols apart).
 Data MakeData(const KernelTable& table, GgmlType type, int64_t cols, int pattern, const std::vector<float>& x,
               uint32_t seed) {
+  const int64_t tokens = static_cast<int64_t>(x.size()) / cols;
   const GgmlTypeInfo& info = GetGgmlTypeInfo(type);
   std::mt19937 rng(seed);
   Data d;
@@ -76,8 +78,8 @@ Data MakeData(const KernelTable& table, GgmlType type, int64_t cols, int pattern
     }
   }
   d.act_row_bytes = RowBytes(table.format(type).dot_type, cols);
-  d.act.resize(ActivationBytes(table, type, cols, kMaxTokens));
-  QuantizeActivations(table, type, x.data(), cols, cols, 0, kMaxTokens, d.act.data());
+  d.act.resize(ActivationBytes(table, type, cols, tokens));
+  QuantizeActivations(table, type, x.data(), cols, cols, 0, tokens, d.act.data());
   return d;
 }
 
@@ -131,10 +133,10 @@ void CheckAllShapes(const KernelTable& table, const KernelTable& ref_table, Ggml
   }
 }
 
-std::vector<float> RandomActivations(int64_t cols, uint32_t seed) {
+std::vector<float> RandomActivations(int64_t cols, int64_t tokens, uint32_t seed) {
   std::mt19937 rng(seed);
   std::normal_distribution<float> dist(0.0f, 1.0f);
-  std::vector<float> x(static_cast<size_t>(cols * kMaxTokens));
+  std::vector<float> x(static_cast<size_t>(cols * tokens));
   for (float& v : x) v = dist(rng) * (rng() % 13 == 0 ? 30.0f : 1.0f);  // Outliers, as hidden states have.
   return x;
 }
@@ -154,8 +156,30 @@ TEST_P(I8mmGemmTest, RandomBytesMatchVecDot) {
   ASSERT_NE(table->format(type).gemm, nullptr);
   for (const int64_t cols : {int64_t{256}, int64_t{768}}) {
     SCOPED_TRACE(std::string(GgmlTypeName(type)) + " cols " + std::to_string(cols));
-    const Data d = MakeData(*table, type, cols, -1, RandomActivations(cols, 11), static_cast<uint32_t>(cols));
+    const Data d = MakeData(*table, type, cols, -1, RandomActivations(cols, kMaxTokens, 11),
+                            static_cast<uint32_t>(cols));
     CheckAllShapes(*table, *table, type, d, IsKFormat(type));
+  }
+}
+
+// More tokens than one activation chunk (at most 64 tokens are interleaved at a time): 71 tokens = a full
+// chunk plus an odd remainder, 6 rows (a panel with one row pair).
+TEST_P(I8mmGemmTest, TokensAcrossChunksMatchVecDot) {
+  const KernelTable* table = I8mmTable();
+  if (table == nullptr) GTEST_SKIP() << "no neon-i8mm on this CPU";
+  const GgmlType type = GetParam();
+  const FormatKernels& fk = table->format(type);
+  ASSERT_NE(fk.gemm, nullptr);
+  const int64_t cols = 256, rows = 6, tokens = 71;
+  const Data d = MakeData(*table, type, cols, -1, RandomActivations(cols, tokens, 3), 9);
+  std::vector<float> y(static_cast<size_t>(tokens * rows));
+  fk.gemm(cols, d.w.data(), d.row_bytes, rows, d.act.data(), d.act_row_bytes, tokens, y.data(), rows);
+  for (int64_t t = 0; t < tokens; ++t) {
+    for (int64_t r = 0; r < rows; ++r) {
+      const float ref = fk.vec_dot(cols, d.w.data() + r * d.row_bytes, d.act.data() + t * d.act_row_bytes);
+      ASSERT_NEAR(y[static_cast<size_t>(t * rows + r)], ref, 1e-5 * Magnitude(*table, type, d, r, t) + 1e-6)
+          << GgmlTypeName(type) << " row " << r << " token " << t;
+    }
   }
 }
 
