@@ -1,6 +1,6 @@
 // The many-token gemm kernels against vec_dot of the same table: same activation rows (already in the
 // dot_type), same weights, every (row, token) within float summation-order tolerance of vec_dot (1e-5 of
-// sum |w * x|), for row counts that are not multiples of the panel and token counts that are not
+// sum |w * x|; float formats 2n * 2^-24 of it), for row counts that are not multiples of the panel and token counts that are not
 // multiples of the tile; with every quant byte at an extreme (int16 saturation) against the scalar
 // vec_dot. Also checks that MatMulRows uses the gemm and still matches vec_dot per range.
 #include <cmath>
@@ -19,7 +19,8 @@ namespace {
 
 constexpr GgmlType kFormats[] = {GgmlType::kQ4_0, GgmlType::kQ4_1, GgmlType::kQ5_0, GgmlType::kQ5_1,
                                  GgmlType::kQ8_0, GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K,
-                                 GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kIQ4_NL, GgmlType::kIQ4_XS};
+                                 GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kIQ4_NL, GgmlType::kIQ4_XS,
+                                 GgmlType::kF16,  GgmlType::kBF16};
 
 struct Problem {
   int64_t cols, rows, tokens;
@@ -67,6 +68,15 @@ std::vector<double> Magnitudes(const KernelTable& table, GgmlType type, const Pr
   return mag;
 }
 
+bool IsFloatFormat(GgmlType type) { return GetGgmlTypeInfo(type).block_elems == 1; }
+
+// Quantized formats: exact integer block sums, only the float summation order differs: 1e-5 of
+// sum |w * x|. Float formats sum all n products in f32 (or double) in another order: each of the n
+// additions may round by 2^-24 of a partial sum, on either side.
+double Tolerance(GgmlType type, int64_t cols, double mag) {
+  return IsFloatFormat(type) ? 2.0 * static_cast<double>(cols) * std::ldexp(1.0, -24) * mag : 1e-5 * mag;
+}
+
 std::vector<const KernelTable*> GemmTables() {
   std::vector<const KernelTable*> tables;
   for (Isa isa : AvailableIsas()) {
@@ -85,8 +95,11 @@ TEST_P(GemmTest, MatchesVecDot) {
     const FormatKernels& fk = table->format(type);
     if (fk.gemm == nullptr) continue;
     ++tested;
-    for (const Problem& p : {Problem{512, 37, 19}, Problem{256, 16, 8}, Problem{768, 5, 1},
-                             Problem{1024, 33, 3}, Problem{512, 48, 24}}) {
+    std::vector<Problem> problems = {Problem{512, 37, 19}, Problem{256, 16, 8}, Problem{768, 5, 1},
+                                     Problem{1024, 33, 3}, Problem{512, 48, 24}};
+    // Float formats: any n (tails of the 8-wide conversions) and n past one k block (accumulation).
+    if (IsFloatFormat(type)) problems.insert(problems.end(), {Problem{301, 21, 14}, Problem{2100, 35, 13}});
+    for (const Problem& p : problems) {
       SCOPED_TRACE(std::string(IsaName(table->isa)) + " " + std::string(GgmlTypeName(type)) + " " +
                    std::to_string(p.cols) + "x" + std::to_string(p.rows) + " tokens " +
                    std::to_string(p.tokens));
@@ -101,7 +114,8 @@ TEST_P(GemmTest, MatchesVecDot) {
         for (int64_t r = 0; r < p.rows; ++r) {
           const float ref = fk.vec_dot(p.cols, d.w.data() + r * d.row_bytes,
                                        d.act.data() + t * d.act_row_bytes);
-          ASSERT_NEAR(y[static_cast<size_t>(t * stride + r)], ref, 1e-5 * mag[static_cast<size_t>(t * p.rows + r)])
+          ASSERT_NEAR(y[static_cast<size_t>(t * stride + r)], ref,
+                      Tolerance(type, p.cols, mag[static_cast<size_t>(t * p.rows + r)]))
               << "row " << r << " token " << t;
         }
         for (int64_t r = p.rows; r < stride; ++r) {
@@ -137,6 +151,7 @@ Fp16Span Fp16Fields(GgmlType type) {
 // values), fp16 scales small and positive, activations all +1, all -1 or alternating (|q| = 127).
 TEST_P(GemmTest, ExtremeQuantsMatchVecDot) {
   const GgmlType type = GetParam();
+  if (IsFloatFormat(type)) GTEST_SKIP() << "no quants or integer scales";
   const GgmlTypeInfo& info = GetGgmlTypeInfo(type);
   const Fp16Span fp16 = Fp16Fields(type);
   for (const KernelTable* table : GemmTables()) {
@@ -208,7 +223,8 @@ TEST_P(GemmTest, MatMulRowsRangesMatchVecDot) {
       for (int64_t t = 0; t < p.tokens; ++t) {
         for (int64_t r = 0; r < p.rows; ++r) {
           const float ref = fk.vec_dot(p.cols, w.row(r), d.act.data() + t * d.act_row_bytes);
-          ASSERT_NEAR(y[static_cast<size_t>(t * p.rows + r)], ref, 1e-5 * mag[static_cast<size_t>(t * p.rows + r)])
+          ASSERT_NEAR(y[static_cast<size_t>(t * p.rows + r)], ref,
+                      Tolerance(type, p.cols, mag[static_cast<size_t>(t * p.rows + r)]))
               << "row " << r << " token " << t;
         }
       }
