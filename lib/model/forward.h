@@ -48,8 +48,8 @@ class ForwardScratch {
   std::vector<float> v;         // [v_dim]
   std::vector<float> attn;      // Attention output [n_head * head_dim_v].
   std::vector<float> proj;      // Output of attn_output / ffn_down [n_embd].
-  std::vector<float> gate;      // [n_ff]
-  std::vector<float> up;        // [n_ff]
+  std::vector<float> gate;      // [n_ff], for a feed-forward slice of at most 128 tokens
+  std::vector<float> up;        // [n_ff], likewise
   std::vector<float> rope_cos;  // [n_rot / 2] per token.
   std::vector<float> rope_sin;
   // Activations converted to the weights' dot_types: one slot per projection of a fused group
