@@ -72,9 +72,13 @@ class Value {
  private:
   ValueType type_ = ValueType::kUint8;
   ValueType element_type_ = ValueType::kUint8;
-  uint64_t u_ = 0;
-  int64_t i_ = 0;
-  double f_ = 0;
+  // One scalar slot: every read is guarded by type_ (the raw_* getters are for the matching type only).
+  // Tokenizer arrays hold ~150k Values each, so every byte here counts.
+  union {
+    uint64_t u_ = 0;
+    int64_t i_;
+    double f_;
+  };
   std::string s_;
   std::vector<Value> elements_;
 };
