@@ -37,6 +37,8 @@ using GemmFn = void (*)(int64_t n, const void* w, size_t row_bytes, int64_t n_ro
 //   gemv:   y[t * y_stride + g * rows + r] = dot(row r of group g, activation t) for g < n_groups and
 //           t < n_tokens (any count >= 1); activations in dot_type, act_row_bytes apart; the same integer
 //           block sums as vec_dot, up to float summation order.
+//   gemm:   optional, the same contract as gemv, for many tokens (prompt processing) straight from the
+//           layout; when null, the driver unpacks groups back to file-layout rows for the format's gemm.
 using InterleavePackFn = void (*)(int64_t n, const void* src, size_t src_row_bytes, void* dst);
 using InterleaveUnpackFn = void (*)(int64_t n, const void* src, void* dst, size_t dst_row_bytes);
 using InterleavedGemvFn = void (*)(int64_t n, const void* groups, int64_t n_groups, const void* act,
@@ -47,6 +49,7 @@ struct InterleavedKernels {
   InterleavePackFn pack = nullptr;
   InterleaveUnpackFn unpack = nullptr;
   InterleavedGemvFn gemv = nullptr;
+  InterleavedGemvFn gemm = nullptr;
 };
 
 struct FormatKernels {

@@ -34,15 +34,19 @@ void QuantizeActivations(const KernelTable& table, GgmlType weight_type, const f
 
 namespace {
 
-// Interleaved weights: the table's gemv below the gemm threshold; above it, groups are unpacked back to
-// file-layout rows (a copy of a few KiB per 64 rows, small next to the gemm's own panel packing) for gemm.
+// Interleaved weights: the table's gemv below the gemm threshold; above it the layout's own gemm, or
+// else groups unpacked back to file-layout rows (a copy of a few KiB per 64 rows, small next to the
+// gemm's own panel packing) for the format's gemm.
 void MatMulInterleavedRows(const FormatKernels& fk, const WeightMatrix& w, const void* act,
                            size_t act_row_bytes, int64_t n_tokens, float* y, int64_t y_stride,
                            int64_t row_begin, int64_t row_end) {
   const int64_t g = w.interleave_rows;
-  if (fk.gemm == nullptr || n_tokens < kGemmMinTokens) {
-    fk.interleaved.gemv(w.cols, w.row(row_begin), (row_end - row_begin) / g, act, act_row_bytes, n_tokens,
-                        y + row_begin, y_stride);
+  const InterleavedKernels& ik = fk.interleaved;
+  const bool many = n_tokens >= kGemmMinTokens;
+  if (!many || ik.gemm != nullptr || fk.gemm == nullptr) {
+    const InterleavedGemvFn kernel = many && ik.gemm != nullptr ? ik.gemm : ik.gemv;
+    kernel(w.cols, w.row(row_begin), (row_end - row_begin) / g, act, act_row_bytes, n_tokens, y + row_begin,
+           y_stride);
     return;
   }
   constexpr int64_t kUnpackRows = 64;

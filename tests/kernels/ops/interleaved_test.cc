@@ -104,7 +104,7 @@ TEST(InterleavedTest, UnpackInvertsPackForAnyBytes) {
 }
 
 // y over an interleaved matrix vs the file layout, through MatMulRows, for 1..3 tokens (gemv) and 9
-// tokens (gemm over unpacked groups, or gemv when the format has no gemm), on split row ranges.
+// tokens (the layout's gemm, else the format's gemm over unpacked groups, else gemv), on split row ranges.
 TEST(InterleavedTest, MatMulMatchesFileLayout) {
   for (const Case& c : InterleavedCases()) {
     const int64_t block = GetGgmlTypeInfo(c.type).block_elems;
