@@ -17,6 +17,7 @@
 
 #include "kernels/formats/block_layouts.h"
 #include "kernels/formats/k_scales.h"
+#include "kernels/x86_common/interleaved_k_layout.h"
 #include "kernels/x86_avx2/avx2_kernels.h"
 #include "kernels/x86_avx2/gemm_q8_internal.h"
 
@@ -30,6 +31,7 @@ using gemm::kPanel;
 using gemm::kPanelAlign;
 using gemm::kStep;
 using gemm::Pair16;
+using gemm::Pair16Lanes;
 using gemm::RunPanels;
 using gemm::StoreRows;
 using gemm::TileFn;
@@ -38,6 +40,11 @@ using gemm::TileFn;
 inline int32_t ScaleLane(int sc) { return Pair16(sc, sc); }
 
 #include "kernels/x86_common/gemm_pack_k.inc"
+
+// The same lanes, 8 rows at a time (packing from interleaved groups).
+inline __m256i ScaleLanes(__m256i sc) { return Pair16Lanes(sc, sc); }
+
+#include "kernels/x86_common/gemm_pack_k_groups.inc"
 
 // Q8_K activation block: float d at 0, qs at 4, int16 bsums at 260 (292 bytes). kGroup: steps summed
 // in int16 before the scale madd (see the bounds at the top).
@@ -142,6 +149,9 @@ void RegisterGemmKQuants(KernelTable& table) {
   table.format(GgmlType::kQ4_K).gemm = GemmQ4K;
   table.format(GgmlType::kQ5_K).gemm = GemmQ5K;
   table.format(GgmlType::kQ6_K).gemm = GemmQ6K;
+  // Weights converted to the interleaved decode layout at load go through the same micro-kernels.
+  table.format(GgmlType::kQ4_K).interleaved.gemm = GemmKGroups<PackQ4KGroups, 8, KTile<8, 8>>;
+  table.format(GgmlType::kQ6_K).interleaved.gemm = GemmKGroups<PackQ6KGroups, 16, KTile<16, 2>>;
 }
 
 }  // namespace hearth::kernels::avx2

@@ -8,6 +8,7 @@
 
 #include "kernels/formats/block_layouts.h"
 #include "kernels/formats/k_scales.h"
+#include "kernels/x86_common/interleaved_k_layout.h"
 #include "kernels/x86_avx2/avx2_kernels.h"
 
 namespace hearth::kernels::avx2 {

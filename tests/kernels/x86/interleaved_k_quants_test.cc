@@ -2,9 +2,11 @@
 // unpack is the identity on the bytes (valid blocks and random bytes); gemv matches the same table's
 // vec_dot per (row, token) within float summation-order tolerance (1e-5 of sum |w * x|) for several row
 // lengths, group counts and token counts, and with every quant byte at an extreme against the scalar
-// vec_dot; MatMulRows over an interleaved matrix matches the file layout.
+// vec_dot; the layout's gemm equals the file-layout gemm bit for bit; MatMulRows over an interleaved
+// matrix matches the file layout.
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdint>
 #include <random>
 #include <string>
@@ -215,8 +217,53 @@ TEST_P(InterleavedKQuantsTest, ExtremeQuantsMatchScalarVecDot) {
   }
 }
 
-// The driver over an interleaved matrix (decode path and, for 8 tokens, unpack + gemm where the table
-// has a gemm) against the file layout, with row ranges split at group multiples as threads would.
+// The layout's own many-token gemm (panels packed straight from groups) against the same table's
+// file-layout gemm: the panels must be identical, so the outputs are equal bit for bit. Random bytes in
+// every quant and 6-bit scale field (fp16 scales fixed small), odd group counts (half panels on AVX-512)
+// and token counts around the micro-kernel's tile.
+TEST_P(InterleavedKQuantsTest, LayoutGemmEqualsFileLayoutGemm) {
+  const GgmlType type = GetParam();
+  const GgmlTypeInfo& info = GetGgmlTypeInfo(type);
+  const int fp16_begin = type == GgmlType::kQ6_K ? 208 : 0;
+  const int fp16_end = type == GgmlType::kQ6_K ? 210 : 4;
+  int checked = 0;
+  for (const Case& c : Cases(type)) {
+    const FormatKernels& fk = c.table->format(type);
+    if (fk.interleaved.gemm == nullptr || fk.gemm == nullptr) continue;
+    const int64_t g = fk.interleaved.rows;
+    for (int64_t cols : {int64_t{256}, int64_t{1536}}) {
+      for (int64_t groups : {int64_t{1}, int64_t{3}, int64_t{6}}) {
+        for (int64_t tokens : {int64_t{4}, int64_t{9}, int64_t{17}}) {
+          SCOPED_TRACE(Name(c) + " cols " + std::to_string(cols) + " groups " + std::to_string(groups) +
+                       " tokens " + std::to_string(tokens));
+          Data d = MakeData(*c.table, type, cols, groups * g, tokens, static_cast<uint32_t>(cols + groups + tokens));
+          std::mt19937 rng(static_cast<uint32_t>(7 * cols + groups));
+          for (size_t b = 0; b < d.w.size() / info.block_bytes; ++b) {
+            uint8_t* blk = d.w.data() + b * info.block_bytes;
+            for (int i = 0; i < static_cast<int>(info.block_bytes); ++i) {
+              const bool fp16 = i >= fp16_begin && i < fp16_end;
+              blk[i] = fp16 ? static_cast<uint8_t>((i - fp16_begin) % 2 == 0 ? rng() : 0x20 + rng() % 8)
+                            : static_cast<uint8_t>(rng());
+            }
+          }
+          const std::vector<uint8_t> packed = PackAll(fk.interleaved, d);
+          const int64_t stride = d.rows + 3;
+          std::vector<float> y_file(static_cast<size_t>(tokens * stride), -1.0f), y_il(y_file);
+          fk.gemm(d.cols, d.w.data(), d.row_bytes, d.rows, d.act.data(), d.act_row_bytes, tokens, y_file.data(),
+                  stride);
+          fk.interleaved.gemm(d.cols, packed.data(), groups, d.act.data(), d.act_row_bytes, tokens, y_il.data(),
+                              stride);
+          ASSERT_EQ(0, std::memcmp(y_file.data(), y_il.data(), y_file.size() * sizeof(float)));
+          ++checked;
+        }
+      }
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no table has a layout gemm for " << GgmlTypeName(type);
+}
+
+// The driver over an interleaved matrix (decode path and, for 8 tokens, the layout's gemm or unpack +
+// gemm) against the file layout, with row ranges split at group multiples as threads would.
 TEST_P(InterleavedKQuantsTest, MatMulRowsInterleavedMatchesFileLayout) {
   const std::vector<Case> cases = Cases(GetParam());
   if (cases.empty()) GTEST_SKIP() << "no interleaved layout for " << GgmlTypeName(GetParam());
