@@ -20,7 +20,7 @@ namespace {
 
 using gemm::ActInfo;
 using gemm::Bcast4;
-using gemm::InterleaveChunk;
+using gemm::InterleaveChunk8;
 using gemm::kPanel;
 using gemm::kStep;
 using gemm::RunPanels;
@@ -67,7 +67,7 @@ void PackLegacy(const uint8_t* w, size_t row_bytes, int rows, int64_t nblocks, u
       q[r] = UnpackBlock(reinterpret_cast<const Block*>(w + static_cast<size_t>(r) * row_bytes)[b], &d[r],
                          &m[r]);
     }
-    InterleaveChunk(q, p);
+    InterleaveChunk8(q, p);
   }
 }
 

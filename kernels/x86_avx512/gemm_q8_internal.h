@@ -21,12 +21,14 @@ inline constexpr int kPanelAlign = 64;  // One zmm.
 
 inline __mmask16 RowMask(int rows) { return static_cast<__mmask16>((1u << rows) - 1u); }
 
-// Interleaves `k` unpacked quants (k order, `row_stride` apart) of 16 rows into k / 4 steps of 64 bytes:
-// step s holds row r's quants 4s..4s+3 at bytes 4r..4r+3.
+// Interleaves `k` (a multiple of 32) unpacked quants (k order, `row_stride` apart) of 16 rows into k / 4
+// steps of 64 bytes: step s holds row r's quants 4s..4s+3 at bytes 4r..4r+3 (rows 0..7 and 8..15 as two
+// 8 x 8 transposes).
 inline void Interleave(const uint8_t* q, int row_stride, int k, uint8_t* out) {
-  for (int r = 0; r < kPanel; ++r) {
-    const uint8_t* src = q + r * row_stride;
-    for (int s = 0; s < k / 4; ++s) std::memcpy(out + s * 64 + r * 4, src + 4 * s, 4);
+  for (int c = 0; c < k / 32; ++c) {
+    for (int h = 0; h < 2; ++h) {
+      InterleaveChunk8(q + 8 * h * row_stride + 32 * c, row_stride, out + c * 8 * kStep + 32 * h);
+    }
   }
 }
 

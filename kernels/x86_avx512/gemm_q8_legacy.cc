@@ -17,7 +17,7 @@ namespace hearth::kernels::avx512 {
 namespace {
 
 using gemm::ActInfo;
-using gemm::Interleave;
+using gemm::InterleaveChunk8;
 using gemm::kPanel;
 using gemm::Load4;
 using gemm::RowMask;
@@ -26,20 +26,16 @@ using gemm::TileFn;
 
 constexpr size_t kBlockBytes = kQK * kPanel + 128;
 
-// Unpacks one block of a row into 32 unsigned quants in element order; returns d (and m).
+// One block of a row as 32 unsigned quants in element order (q, or q + 128 for Q8_0); sets d (and m).
 template <typename Block>
-inline void UnpackBlock(const Block& b, uint8_t* q, float* d, float* m) {
+inline __m256i UnpackBlock(const Block& b, float* d, float* m) {
+  __m256i q;
   if constexpr (std::is_same_v<Block, BlockQ8_0>) {
-    for (int j = 0; j < kQK; ++j) q[j] = static_cast<uint8_t>(b.qs[j]) ^ 0x80;
+    q = _mm256_xor_si256(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(b.qs)), _mm256_set1_epi8(-128));
   } else {
-    for (int j = 0; j < kQK / 2; ++j) {
-      q[j] = b.qs[j] & 0x0f;
-      q[j + 16] = b.qs[j] >> 4;
-    }
+    q = UnpackNibbles(b.qs);
     if constexpr (std::is_same_v<Block, BlockQ5_0> || std::is_same_v<Block, BlockQ5_1>) {
-      uint32_t qh;
-      std::memcpy(&qh, b.qh, 4);
-      for (int j = 0; j < kQK; ++j) q[j] = static_cast<uint8_t>(q[j] | (((qh >> j) & 1) << 4));
+      q = _mm256_mask_add_epi8(q, LoadBits(b.qh), q, _mm256_set1_epi8(0x10));
     }
   }
   *d = HalfToFloat(b.d);
@@ -48,25 +44,27 @@ inline void UnpackBlock(const Block& b, uint8_t* q, float* d, float* m) {
   } else {
     *m = 0.0f;
   }
+  return q;
 }
 
 template <typename Block>
 void PackLegacy(const uint8_t* w, size_t row_bytes, int rows, int64_t nblocks, uint8_t* out) {
-  alignas(64) uint8_t q[kPanel][kQK];
   for (int64_t b = 0; b < nblocks; ++b) {
     uint8_t* p = out + b * kBlockBytes;
     float* d = reinterpret_cast<float*>(p + kQK * kPanel);
     float* m = d + kPanel;
+    __m256i q[kPanel];
     for (int r = 0; r < kPanel; ++r) {
       if (r >= rows) {
-        std::memset(q[r], 0, kQK);
+        q[r] = _mm256_setzero_si256();
         d[r] = m[r] = 0.0f;
         continue;
       }
-      UnpackBlock(reinterpret_cast<const Block*>(w + static_cast<size_t>(r) * row_bytes)[b], q[r], &d[r],
-                  &m[r]);
+      q[r] = UnpackBlock(reinterpret_cast<const Block*>(w + static_cast<size_t>(r) * row_bytes)[b], &d[r],
+                         &m[r]);
     }
-    Interleave(q[0], kQK, kQK, p);
+    InterleaveChunk8(q, p);
+    InterleaveChunk8(q + 8, p + 32);
   }
 }
 
