@@ -3,6 +3,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -32,22 +33,36 @@ hearth_status FindValue(const hearth_file* file, const char* key, const Value** 
   return HEARTH_OK;
 }
 
-hearth_status WrongType(const char* key, const Value& value, const char* wanted) {
+hearth_status WrongType(const char* key, ValueType type, const char* wanted) {
   return Fail(HEARTH_ERROR_WRONG_TYPE, absl::StrCat("metadata key '", key, "' holds ",
-                                                    std::string(gguf::ValueTypeName(value.type())), ", not ", wanted));
+                                                    std::string(gguf::ValueTypeName(type)), ", not ", wanted));
 }
 
-// The element `index` of the array under `key`.
-hearth_status FindElement(const hearth_file* file, const char* key, uint64_t index, const Value** out) {
+hearth_status WrongType(const char* key, const Value& value, const char* wanted) {
+  return WrongType(key, value.type(), wanted);
+}
+
+// The array under `key`, checking that it has an element `index`.
+hearth_status FindArray(const hearth_file* file, const char* key, uint64_t index, const Value** out) {
   const Value* array = nullptr;
   if (hearth_status s = FindValue(file, key, &array); s != HEARTH_OK) return s;
   if (array->type() != ValueType::kArray) return WrongType(key, *array, "an array");
-  if (index >= array->elements().size()) {
+  if (index >= array->size()) {
     return InvalidArgument(absl::StrCat("index ", index, " is out of range for '", key, "' (length ",
-                                        array->elements().size(), ")"));
+                                        array->size(), ")"));
   }
-  *out = &array->elements()[index];
+  *out = array;
   return HEARTH_OK;
+}
+
+// Passes element `index` of `array` to `read` (ReadInt, ReadFloat). Boxed elements go by reference and
+// scalar ones as a copy, which does not allocate; a string element would only fail the reader's type
+// check, so an empty string stands in for it rather than a copy.
+template <typename Reader>
+hearth_status ReadElement(const Value& array, uint64_t index, Reader read) {
+  if (array.elements_boxed()) return read(array.array_element(index));
+  if (array.element_type() == ValueType::kString) return read(Value::String(std::string()));
+  return read(array.element(index));
 }
 
 hearth_status ReadInt(const char* key, const Value& value, int64_t* out) {
@@ -87,6 +102,18 @@ hearth_status ReadString(const char* key, const Value& value, const char** out, 
   // The Value owns a std::string, which is already NUL-terminated and lives as long as the file.
   *out = value.raw_string().c_str();
   if (out_length != nullptr) *out_length = value.raw_string().size();
+  return HEARTH_OK;
+}
+
+hearth_status ReadStringElement(const char* key, const Value& array, uint64_t index, const char** out,
+                                size_t* out_length) {
+  if (array.elements_boxed()) return ReadString(key, array.array_element(index), out, out_length);
+  if (out == nullptr) return InvalidArgument("out is NULL");
+  if (array.element_type() != ValueType::kString) return WrongType(key, array.element_type(), "a string");
+  // Compact string elements are NUL-terminated in the array's buffer, which lives as long as the file.
+  const std::string_view s = array.string_element(index);
+  *out = s.data();
+  if (out_length != nullptr) *out_length = s.size();
   return HEARTH_OK;
 }
 
@@ -167,7 +194,7 @@ hearth_status hearth_file_metadata_type(const hearth_file* file, const char* key
     if (out_element_type != nullptr) {
       *out_element_type = static_cast<hearth_value_type>(is_array ? value->element_type() : value->type());
     }
-    if (out_length != nullptr) *out_length = is_array ? value->elements().size() : 1;
+    if (out_length != nullptr) *out_length = is_array ? value->size() : 1;
     return HEARTH_OK;
   });
 }
@@ -220,8 +247,10 @@ hearth_status hearth_file_metadata_array_get_int(const hearth_file* file, const 
                                                  int64_t* out) {
   return Guard([&]() -> hearth_status {
     const hearth::gguf::Value* value = nullptr;
-    if (hearth_status s = hearth::api::FindElement(file, key, index, &value); s != HEARTH_OK) return s;
-    return hearth::api::ReadInt(key, *value, out);
+    if (hearth_status s = hearth::api::FindArray(file, key, index, &value); s != HEARTH_OK) return s;
+    return hearth::api::ReadElement(*value, index, [&](const hearth::gguf::Value& element) {
+      return hearth::api::ReadInt(key, element, out);
+    });
   });
 }
 
@@ -229,8 +258,10 @@ hearth_status hearth_file_metadata_array_get_float(const hearth_file* file, cons
                                                    double* out) {
   return Guard([&]() -> hearth_status {
     const hearth::gguf::Value* value = nullptr;
-    if (hearth_status s = hearth::api::FindElement(file, key, index, &value); s != HEARTH_OK) return s;
-    return hearth::api::ReadFloat(key, *value, out);
+    if (hearth_status s = hearth::api::FindArray(file, key, index, &value); s != HEARTH_OK) return s;
+    return hearth::api::ReadElement(*value, index, [&](const hearth::gguf::Value& element) {
+      return hearth::api::ReadFloat(key, element, out);
+    });
   });
 }
 
@@ -238,8 +269,8 @@ hearth_status hearth_file_metadata_array_get_string(const hearth_file* file, con
                                                     const char** out, size_t* out_length) {
   return Guard([&]() -> hearth_status {
     const hearth::gguf::Value* value = nullptr;
-    if (hearth_status s = hearth::api::FindElement(file, key, index, &value); s != HEARTH_OK) return s;
-    return hearth::api::ReadString(key, *value, out, out_length);
+    if (hearth_status s = hearth::api::FindArray(file, key, index, &value); s != HEARTH_OK) return s;
+    return hearth::api::ReadStringElement(key, *value, index, out, out_length);
   });
 }
 

@@ -120,15 +120,21 @@ void AppendJsonValue(const gguf::Value& value, uint64_t max_elements, std::strin
       AppendJsonString(value.raw_string(), out);
       return;
     case ValueType::kArray: {
-      const auto& elements = value.elements();
       out->push_back('[');
-      size_t shown = elements.size();
+      size_t shown = value.size();
       if (max_elements != 0 && shown > max_elements) shown = static_cast<size_t>(max_elements);
       for (size_t i = 0; i < shown; ++i) {
         if (i > 0) out->push_back(',');
-        AppendJsonValue(elements[i], max_elements, out);
+        // Strings and nested arrays by reference; a scalar element is copied without allocating.
+        if (value.elements_boxed()) {
+          AppendJsonValue(value.array_element(i), max_elements, out);
+        } else if (value.element_type() == ValueType::kString) {
+          AppendJsonString(value.string_element(i), out);
+        } else {
+          AppendJsonValue(value.element(i), max_elements, out);
+        }
       }
-      if (shown < elements.size()) *out += shown > 0 ? ",\"...\"" : "\"...\"";
+      if (shown < value.size()) *out += shown > 0 ? ",\"...\"" : "\"...\"";
       out->push_back(']');
       return;
     }

@@ -115,8 +115,8 @@ absl::StatusOr<std::vector<std::string_view>> Metadata::GetStringArray(std::stri
     return NotArrayOf(key, *v, "string");
   }
   std::vector<std::string_view> out;
-  out.reserve(v->elements().size());
-  for (const Value& e : v->elements()) out.push_back(e.raw_string());
+  out.reserve(v->size());
+  for (size_t i = 0; i < v->size(); ++i) out.push_back(v->string_element(i));
   return out;
 }
 
@@ -127,10 +127,9 @@ absl::StatusOr<std::vector<int64_t>> Metadata::GetIntArray(std::string_view key)
     return NotArrayOf(key, *v, "integers");
   }
   std::vector<int64_t> out;
-  out.reserve(v->elements().size());
-  for (size_t i = 0; i < v->elements().size(); ++i) {
-    const Value& e = v->elements()[i];
-    auto r = e.AsInt();
+  out.reserve(v->size());
+  for (size_t i = 0; i < v->size(); ++i) {
+    auto r = v->element(i).AsInt();  // Integer elements: a copy without allocation.
     if (!r.ok()) return ForKey(absl::StrCat(AV(key), "[", i, "]"), r.status());
     out.push_back(*r);
   }
@@ -145,8 +144,8 @@ absl::StatusOr<std::vector<float>> Metadata::GetFloatArray(std::string_view key)
     return NotArrayOf(key, *v, "floats");
   }
   std::vector<float> out;
-  out.reserve(v->elements().size());
-  for (const Value& e : v->elements()) out.push_back(static_cast<float>(e.raw_float()));
+  out.reserve(v->size());
+  for (size_t i = 0; i < v->size(); ++i) out.push_back(static_cast<float>(v->raw_float_element(i)));
   return out;
 }
 

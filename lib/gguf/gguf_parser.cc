@@ -40,6 +40,18 @@ uint32_t ByteSwap32(uint32_t v) {
   return (v >> 24) | ((v >> 8) & 0xff00u) | ((v << 8) & 0xff0000u) | (v << 24);
 }
 
+// The buffer size of `count` strings (text plus a NUL each) starting at r's offset, so the array's buffer is
+// allocated once at its final size. Stops at the first unreadable string; the real pass reports it.
+uint64_t StringArrayBytes(ByteReader r, uint64_t count) {
+  uint64_t bytes = 0;
+  for (uint64_t i = 0; i < count; ++i) {
+    auto s = r.ReadString();
+    if (!s.ok()) break;
+    bytes += s->size() + 1;
+  }
+  return bytes;
+}
+
 // Reads one value of `type`; `depth` is the array nesting level of this value (0 for a top-level value).
 absl::StatusOr<Value> ReadValue(ByteReader& r, ValueType type, int depth) {
   switch (type) {
@@ -107,16 +119,23 @@ absl::StatusOr<Value> ReadValue(ByteReader& r, ValueType type, int depth) {
       HEARTH_ASSIGN_OR_RETURN(uint64_t count, r.Read<uint64_t>());
       HEARTH_RETURN_IF_ERROR(r.CheckCount(count, MinEncodedSize(element_type),
                                           absl::StrCat("array at offset ", at, ": element count")));
-      std::vector<Value> elements;
-      elements.reserve(count);
+      Value array = Value::EmptyArray(element_type);
+      array.Reserve(count, element_type == ValueType::kString ? StringArrayBytes(r, count) : 0);
       for (uint64_t i = 0; i < count; ++i) {
-        auto element = ReadValue(r, element_type, depth + 1);
-        if (!element.ok()) {
-          return Wrap(absl::StrCat("array at offset ", at, " element ", i), element.status());
+        // Strings go straight into the array's buffer; other elements are small Values (or nested arrays).
+        absl::Status status;
+        if (element_type == ValueType::kString) {
+          auto s = r.ReadString();
+          if (s.ok()) array.AppendString(*s);
+          status = s.status();
+        } else {
+          auto element = ReadValue(r, element_type, depth + 1);
+          if (element.ok()) array.Append(*std::move(element));
+          status = element.status();
         }
-        elements.push_back(*std::move(element));
+        if (!status.ok()) return Wrap(absl::StrCat("array at offset ", at, " element ", i), status);
       }
-      return Value::Array(element_type, std::move(elements));
+      return array;
     }
   }
   return Invalid(absl::StrCat("unknown value type ", static_cast<uint32_t>(type)));

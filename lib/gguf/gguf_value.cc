@@ -1,5 +1,6 @@
 #include "lib/gguf/gguf_value.h"
 
+#include <cstring>
 #include <limits>
 #include <string>
 #include <utility>
@@ -95,16 +96,95 @@ Value Value::Bool(bool v) {
 Value Value::String(std::string v) {
   Value value;
   value.type_ = ValueType::kString;
-  value.s_ = std::move(v);
+  value.chars_ = std::move(v);
   return value;
 }
 
 Value Value::Array(ValueType element_type, std::vector<Value> elements) {
+  Value value = EmptyArray(element_type);
+  size_t string_bytes = 0;
+  if (element_type == ValueType::kString) {
+    for (const Value& e : elements) string_bytes += e.type_ == ValueType::kString ? e.chars_.size() + 1 : 0;
+  }
+  value.Reserve(elements.size(), string_bytes);
+  for (Value& e : elements) value.Append(std::move(e));
+  return value;
+}
+
+Value Value::EmptyArray(ValueType element_type) {
   Value value;
   value.type_ = ValueType::kArray;
   value.element_type_ = element_type;
-  value.elements_ = std::move(elements);
   return value;
+}
+
+Value Value::element(size_t i) const {
+  if (!items_.empty()) return items_[i];
+  if (element_type_ == ValueType::kString) return String(std::string(string_element(i)));
+  Value value;
+  value.type_ = element_type_;
+  value.u_ = slots_[i];
+  return value;
+}
+
+std::string_view Value::string_element(size_t i) const {
+  if (!items_.empty()) return items_[i].chars_;
+  const size_t begin = i == 0 ? 0 : slots_[i - 1] + 1;
+  return std::string_view(chars_.data() + begin, slots_[i] - begin);
+}
+
+int64_t Value::raw_int_element(size_t i) const {
+  if (!items_.empty()) return items_[i].i_;
+  int64_t v;
+  std::memcpy(&v, &slots_[i], sizeof(v));
+  return v;
+}
+
+double Value::raw_float_element(size_t i) const {
+  if (!items_.empty()) return items_[i].f_;
+  double v;
+  std::memcpy(&v, &slots_[i], sizeof(v));
+  return v;
+}
+
+void Value::Reserve(size_t count, size_t string_bytes) {
+  if (elements_boxed()) {
+    items_.reserve(count);
+    return;
+  }
+  slots_.reserve(count);
+  if (element_type_ == ValueType::kString) chars_.reserve(string_bytes);
+}
+
+void Value::Append(Value element) {
+  if (elements_boxed() || element.type_ != element_type_) {
+    if (!elements_boxed()) Box();
+    items_.push_back(std::move(element));  // Non-empty from here on, so the array stays boxed.
+  } else if (element_type_ == ValueType::kString) {
+    AppendString(element.chars_);
+  } else {
+    slots_.push_back(element.u_);
+  }
+}
+
+void Value::AppendString(std::string_view s) {
+  if (!compact_strings()) {
+    Append(String(std::string(s)));
+    return;
+  }
+  chars_.append(s.data(), s.size());
+  slots_.push_back(chars_.size());
+  chars_.push_back('\0');
+}
+
+// Turns compact elements into Values, so that an element of another type can join them.
+void Value::Box() {
+  std::vector<Value> items;
+  items.reserve(size() + 1);
+  for (size_t i = 0; i < size(); ++i) items.push_back(element(i));
+  items_ = std::move(items);
+  slots_ = {};
+  chars_ = {};
 }
 
 bool Value::is_integer() const { return IsUnsignedType(type_) || IsSignedType(type_); }
@@ -144,7 +224,7 @@ absl::StatusOr<bool> Value::AsBool() const {
 }
 
 absl::StatusOr<std::string_view> Value::AsString() const {
-  if (type_ == ValueType::kString) return std::string_view(s_);
+  if (type_ == ValueType::kString) return std::string_view(chars_);
   return WrongType(type_, "string");
 }
 
@@ -166,14 +246,14 @@ std::string Value::DebugString(size_t max_elements) const {
     case ValueType::kBool:
       return u_ != 0 ? "true" : "false";
     case ValueType::kString:
-      return absl::StrCat("\"", absl::CEscape(s_), "\"");
+      return absl::StrCat("\"", absl::CEscape(chars_), "\"");
     case ValueType::kArray: {
-      std::string out = absl::StrCat(AV(ValueTypeName(element_type_)), "[", elements_.size(), "] [");
-      for (size_t i = 0; i < elements_.size() && i < max_elements; ++i) {
+      std::string out = absl::StrCat(AV(ValueTypeName(element_type_)), "[", size(), "] [");
+      for (size_t i = 0; i < size() && i < max_elements; ++i) {
         if (i > 0) out += ", ";
-        out += elements_[i].DebugString(max_elements);
+        out += elements_boxed() ? items_[i].DebugString(max_elements) : element(i).DebugString(max_elements);
       }
-      if (elements_.size() > max_elements) out += ", ...";
+      if (size() > max_elements) out += ", ...";
       out += "]";
       return out;
     }

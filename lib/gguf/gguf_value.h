@@ -31,6 +31,12 @@ std::string_view ValueTypeName(ValueType type);
 bool IsValidValueType(uint32_t raw);
 
 // A metadata value. Owns its data (metadata is small next to tensor data, which is never copied).
+//
+// Arrays are stored compactly because tokenizer arrays hold ~150k elements and live as long as the model:
+// scalar elements as one 64-bit slot each (the bits of the scalar slot below), string elements back to back
+// in one character buffer, each followed by a NUL (so the C API can hand out `const char*`), with their
+// end offsets in the slots. Only arrays of arrays, and hand-built arrays whose elements do not all have
+// the element type (which the writer must still be able to reject), keep one Value per element ("boxed").
 class Value {
  public:
   Value() = default;
@@ -41,8 +47,11 @@ class Value {
   static Value Float(ValueType type, double v);   // kFloat32/64
   static Value Bool(bool v);
   static Value String(std::string v);
-  // All elements must have type `element_type` (arrays of arrays may differ in their inner types).
+  // All elements should have type `element_type` (arrays of arrays may differ in their inner types);
+  // mismatched elements are kept boxed, and the writer rejects them.
   static Value Array(ValueType element_type, std::vector<Value> elements);
+  // An empty array to fill with Append*, element by element (the parser's path: no Value per element).
+  static Value EmptyArray(ValueType element_type);
 
   ValueType type() const { return type_; }
   bool is_integer() const;
@@ -56,31 +65,55 @@ class Value {
   absl::StatusOr<bool> AsBool() const;
   absl::StatusOr<std::string_view> AsString() const;
 
-  // Arrays.
+  // Arrays. Element accessors take i < size(); the typed ones also need the matching element_type().
   ValueType element_type() const { return element_type_; }
-  const std::vector<Value>& elements() const { return elements_; }
+  size_t size() const { return items_.empty() ? slots_.size() : items_.size(); }  // 0 for a scalar.
+  // Element i as a Value of its own (copies a string or a nested array).
+  Value element(size_t i) const;
+  // kString elements: a view into the buffer, whose data()[size()] is a NUL that lives as long as *this.
+  std::string_view string_element(size_t i) const;
+  // Raw scalar element storage, as raw_uint/raw_int/raw_float below.
+  uint64_t raw_uint_element(size_t i) const { return items_.empty() ? slots_[i] : items_[i].u_; }
+  int64_t raw_int_element(size_t i) const;
+  double raw_float_element(size_t i) const;
+  // Whether each element is a Value of its own: always for arrays of arrays, and for hand-built arrays
+  // with mismatched elements. Then array_element(i) is element i by reference.
+  bool elements_boxed() const { return !items_.empty() || element_type_ == ValueType::kArray; }
+  const Value& array_element(size_t i) const { return items_[i]; }
+
+  // Building arrays (on a Value made by Array or EmptyArray). Reserve sizes the storage exactly, so the
+  // parser, which knows the count (and the string bytes) in advance, allocates once.
+  void Reserve(size_t count, size_t string_bytes = 0);
+  void Append(Value element);             // Any element; one of another type boxes the array.
+  void AppendString(std::string_view s);  // A kString element without a temporary Value.
 
   // Raw scalar storage (valid for the matching type); the writer and printers use these.
   uint64_t raw_uint() const { return u_; }
   int64_t raw_int() const { return i_; }
   double raw_float() const { return f_; }
-  const std::string& raw_string() const { return s_; }
+  const std::string& raw_string() const { return chars_; }
 
   // A short human-readable rendering (arrays abbreviated after `max_elements`).
   std::string DebugString(size_t max_elements = 8) const;
 
  private:
+  bool compact_strings() const { return element_type_ == ValueType::kString && items_.empty(); }
+  void Box();
+
   ValueType type_ = ValueType::kUint8;
   ValueType element_type_ = ValueType::kUint8;
   // One scalar slot: every read is guarded by type_ (the raw_* getters are for the matching type only).
-  // Tokenizer arrays hold ~150k Values each, so every byte here counts.
   union {
     uint64_t u_ = 0;
     int64_t i_;
     double f_;
   };
-  std::string s_;
-  std::vector<Value> elements_;
+  // A kString value's text; for a compact string array, every element followed by a NUL.
+  std::string chars_;
+  // Compact arrays: the scalar slot of each element, or for strings the offset in chars_ where each
+  // element ends (its NUL).
+  std::vector<uint64_t> slots_;
+  std::vector<Value> items_;  // Boxed elements.
 };
 
 }  // namespace hearth::gguf

@@ -101,15 +101,22 @@ absl::Status EncodeValue(const Value& v, Encoder& e) {
       return absl::OkStatus();
     case ValueType::kArray: {
       e.Put<uint32_t>(static_cast<uint32_t>(v.element_type()));
-      e.Put<uint64_t>(v.elements().size());
-      for (size_t i = 0; i < v.elements().size(); ++i) {
-        const Value& element = v.elements()[i];
-        if (element.type() != v.element_type()) {
-          return absl::InvalidArgumentError(absl::StrCat("array element ", i, " has type ",
-                                                         AV(ValueTypeName(element.type())), ", expected ",
-                                                         AV(ValueTypeName(v.element_type()))));
+      e.Put<uint64_t>(v.size());
+      for (size_t i = 0; i < v.size(); ++i) {
+        absl::Status s;
+        if (v.elements_boxed()) {
+          const Value& element = v.array_element(i);
+          if (element.type() != v.element_type()) {
+            return absl::InvalidArgumentError(absl::StrCat("array element ", i, " has type ",
+                                                           AV(ValueTypeName(element.type())), ", expected ",
+                                                           AV(ValueTypeName(v.element_type()))));
+          }
+          s = EncodeValue(element, e);
+        } else if (v.element_type() == ValueType::kString) {
+          e.PutString(v.string_element(i));
+        } else {
+          s = EncodeValue(v.element(i), e);  // A scalar: range-checked like a top-level value.
         }
-        absl::Status s = EncodeValue(element, e);
         if (!s.ok()) return absl::Status(s.code(), absl::StrCat("array element ", i, ": ", s.message()));
       }
       return absl::OkStatus();

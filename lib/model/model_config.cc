@@ -70,8 +70,8 @@ absl::StatusOr<int64_t> ReadVocabSize(const gguf::GgufFile& file, const HparamRe
   HEARTH_ASSIGN_OR_RETURN(int64_t n_vocab, hp.OptionalInt("vocab_size", 0));
   if (n_vocab > 0) return n_vocab;
   if (const gguf::Value* tokens = file.metadata().Find("tokenizer.ggml.tokens");
-      tokens != nullptr && tokens->type() == gguf::ValueType::kArray && !tokens->elements().empty()) {
-    return static_cast<int64_t>(tokens->elements().size());
+      tokens != nullptr && tokens->type() == gguf::ValueType::kArray && tokens->size() != 0) {
+    return static_cast<int64_t>(tokens->size());
   }
   if (const gguf::TensorInfo* embd = file.FindTensor("token_embd.weight");
       embd != nullptr && embd->shape.size() == 2) {

@@ -143,7 +143,7 @@ std::vector<int32_t> Tokenizer::Encode(std::string_view text, bool add_special, 
 std::string Tokenizer::TokenToPiece(int32_t id, bool render_special) const {
   std::string out;
   if (!vocab_->IsValid(id)) return out;
-  const std::string& text = vocab_->text(id);
+  const std::string_view text = vocab_->text(id);
   const bool spm = vocab_->model() == VocabModel::kSpm;
   switch (vocab_->type(id)) {
     case TokenType::kNormal:

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
+#include "absl/hash/hash.h"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "lib/util/status_macros.h"
@@ -42,6 +44,38 @@ absl::StatusOr<bool> ReadBool(const gguf::Metadata& md, std::string_view name, b
 
 }  // namespace
 
+absl::Status StringTable::Assign(absl::Span<const std::string_view> strings, std::string_view what) {
+  size_t bytes = 0;
+  for (std::string_view s : strings) bytes += s.size();
+  if (bytes > std::numeric_limits<uint32_t>::max()) {
+    return absl::InvalidArgumentError(absl::StrCat("tokenizer.ggml.", std::string(what), " holds ", bytes,
+                                                   " bytes of text, more than 4 GiB"));
+  }
+  chars_.clear();
+  chars_.reserve(bytes);
+  ends_.clear();
+  ends_.reserve(strings.size());
+  for (std::string_view s : strings) {
+    chars_.append(s.data(), s.size());
+    ends_.push_back(static_cast<uint32_t>(chars_.size()));
+  }
+  return absl::OkStatus();
+}
+
+size_t Vocab::TokenHash::operator()(std::string_view text) const { return absl::Hash<std::string_view>{}(text); }
+
+size_t Vocab::MergeHash::operator()(MergePair pair) const {
+  return absl::Hash<std::pair<std::string_view, std::string_view>>{}(std::make_pair(pair.left, pair.right));
+}
+
+Vocab::Vocab(VocabData data)
+    : data_(std::move(data)),
+      token_ids_(0, TokenHash{this}, TokenEq{this}),
+      merge_ranks_(0, MergeHash{this}, MergeEq{this}) {
+  data_.tokens = {};
+  data_.merges = {};
+}
+
 absl::StatusOr<std::unique_ptr<Vocab>> Vocab::FromMetadata(const gguf::Metadata& md) {
   const std::string model_key = Key("model");
   if (!md.Contains(model_key)) {
@@ -64,8 +98,8 @@ absl::StatusOr<std::unique_ptr<Vocab>> Vocab::FromMetadata(const gguf::Metadata&
     data.pre = std::string(pre);
   }
 
+  // The texts are read as views into the metadata and copied once, into the Vocab's tables.
   HEARTH_ASSIGN_OR_RETURN(const std::vector<std::string_view> tokens, md.GetStringArray(Key("tokens")));
-  data.tokens.assign(tokens.begin(), tokens.end());
   const std::string scores_key = Key("scores");
   if (md.Contains(scores_key)) {
     HEARTH_ASSIGN_OR_RETURN(data.scores, md.GetFloatArray(scores_key));
@@ -83,9 +117,9 @@ absl::StatusOr<std::unique_ptr<Vocab>> Vocab::FromMetadata(const gguf::Metadata&
     }
   }
   const std::string merges_key = Key("merges");
+  std::vector<std::string_view> merges;
   if (md.Contains(merges_key)) {
-    HEARTH_ASSIGN_OR_RETURN(const std::vector<std::string_view> merges, md.GetStringArray(merges_key));
-    data.merges.assign(merges.begin(), merges.end());
+    HEARTH_ASSIGN_OR_RETURN(merges, md.GetStringArray(merges_key));
   }
 
   HEARTH_ASSIGN_OR_RETURN(data.bos, ReadId(md, "bos_token_id"));
@@ -95,23 +129,31 @@ absl::StatusOr<std::unique_ptr<Vocab>> Vocab::FromMetadata(const gguf::Metadata&
   HEARTH_ASSIGN_OR_RETURN(data.unk, ReadId(md, "unknown_token_id"));
   HEARTH_ASSIGN_OR_RETURN(data.pad, ReadId(md, "padding_token_id"));
   // A padding id outside the vocabulary is harmless; ignore it rather than reject the model.
-  if (data.pad >= static_cast<int64_t>(data.tokens.size())) data.pad = -1;
+  if (data.pad >= static_cast<int64_t>(tokens.size())) data.pad = -1;
 
   const bool spm = data.model == VocabModel::kSpm;
   HEARTH_ASSIGN_OR_RETURN(data.add_bos, ReadBool(md, "add_bos_token", spm || DefaultsToAddBos(data.pre)));
   HEARTH_ASSIGN_OR_RETURN(data.add_eos, ReadBool(md, "add_eos_token", false));
   HEARTH_ASSIGN_OR_RETURN(data.add_space_prefix, ReadBool(md, "add_space_prefix", spm));
-  return Build(std::move(data));
+  return Create(std::move(data), tokens, merges);
 }
 
 absl::StatusOr<std::unique_ptr<Vocab>> Vocab::Build(VocabData data) {
+  const std::vector<std::string> tokens = std::move(data.tokens);
+  const std::vector<std::string> merges = std::move(data.merges);
+  return Create(std::move(data), std::vector<std::string_view>(tokens.begin(), tokens.end()),
+                std::vector<std::string_view>(merges.begin(), merges.end()));
+}
+
+absl::StatusOr<std::unique_ptr<Vocab>> Vocab::Create(VocabData data, absl::Span<const std::string_view> tokens,
+                                                     absl::Span<const std::string_view> merges) {
   std::unique_ptr<Vocab> vocab(new Vocab(std::move(data)));
-  HEARTH_RETURN_IF_ERROR(vocab->Init());
+  HEARTH_RETURN_IF_ERROR(vocab->Init(tokens, merges));
   return vocab;
 }
 
-absl::Status Vocab::Init() {
-  const size_t n = data_.tokens.size();
+absl::Status Vocab::Init(absl::Span<const std::string_view> tokens, absl::Span<const std::string_view> merges) {
+  const size_t n = tokens.size();
   if (n == 0) return absl::InvalidArgumentError("tokenizer.ggml.tokens is empty");
   if (n > static_cast<size_t>(INT32_MAX))
     return absl::InvalidArgumentError("tokenizer.ggml.tokens is too large");
@@ -133,23 +175,27 @@ absl::Status Vocab::Init() {
     }
   }
 
+  HEARTH_RETURN_IF_ERROR(tokens_.Assign(tokens, "tokens"));
   token_ids_.reserve(n);
   // On repeated texts the lowest id wins: e.g. deepseek's added single-character tokens repeat byte-level
   // entries, and the byte-level id is the one whose piece decodes back to the original byte.
-  for (size_t i = 0; i < n; ++i) token_ids_.try_emplace(data_.tokens[i], static_cast<int32_t>(i));
+  for (size_t i = 0; i < n; ++i) token_ids_.insert(static_cast<int32_t>(i));
 
-  merge_ranks_.reserve(data_.merges.size());
-  for (size_t r = 0; r < data_.merges.size(); ++r) {
-    const std::string_view m = data_.merges[r];
+  for (size_t r = 0; r < merges.size(); ++r) {
+    const std::string_view m = merges[r];
     // The left part may itself start with a space, so search from the second byte.
-    const size_t space = m.size() > 1 ? m.find(' ', 1) : std::string_view::npos;
-    if (space == std::string_view::npos) {
+    if (m.size() <= 1 || m.find(' ', 1) == std::string_view::npos) {
       return absl::InvalidArgumentError(absl::StrCat("tokenizer.ggml.merges[", r, "] = '", std::string(m),
                                                      "' is not of the form 'left right'"));
     }
-    merge_ranks_.try_emplace(std::make_pair(m.substr(0, space), m.substr(space + 1)),
-                             static_cast<int32_t>(r));
   }
+  if (merges.size() > static_cast<size_t>(INT32_MAX)) {
+    return absl::InvalidArgumentError("tokenizer.ggml.merges is too large");
+  }
+  HEARTH_RETURN_IF_ERROR(merges_.Assign(merges, "merges"));
+  merge_ranks_.reserve(merges.size());
+  // On repeated merges the lowest rank wins.
+  for (size_t r = 0; r < merges.size(); ++r) merge_ranks_.insert(static_cast<int32_t>(r));
 
   for (int b = 0; b < 256; ++b) {
     char hex[8];
@@ -162,12 +208,12 @@ absl::Status Vocab::Init() {
   for (size_t i = 0; i < n; ++i) {
     const TokenType t = type(static_cast<int32_t>(i));
     if ((t == TokenType::kControl || t == TokenType::kUserDefined || t == TokenType::kUnknown) &&
-        !data_.tokens[i].empty()) {
+        !text(static_cast<int32_t>(i)).empty()) {
       special_tokens_.push_back(static_cast<int32_t>(i));
     }
   }
   std::stable_sort(special_tokens_.begin(), special_tokens_.end(),
-                   [this](int32_t a, int32_t b) { return data_.tokens[a].size() > data_.tokens[b].size(); });
+                   [this](int32_t a, int32_t b) { return text(a).size() > text(b).size(); });
 
   if (data_.eot < 0) {
     for (std::string_view t : kEndOfTurnTexts) {
@@ -190,12 +236,18 @@ absl::Status Vocab::Init() {
 
 int32_t Vocab::Find(std::string_view text) const {
   auto it = token_ids_.find(text);
-  return it == token_ids_.end() ? -1 : it->second;
+  return it == token_ids_.end() ? -1 : *it;
 }
 
 int32_t Vocab::MergeRank(std::string_view left, std::string_view right) const {
-  auto it = merge_ranks_.find(std::make_pair(left, right));
-  return it == merge_ranks_.end() ? -1 : it->second;
+  auto it = merge_ranks_.find(MergePair{left, right});
+  return it == merge_ranks_.end() ? -1 : *it;
+}
+
+Vocab::MergePair Vocab::merge(int32_t rank) const {
+  const std::string_view m = merges_[rank];
+  const size_t space = m.find(' ', 1);
+  return MergePair{m.substr(0, space), m.substr(space + 1)};
 }
 
 }  // namespace hearth::tokenizer

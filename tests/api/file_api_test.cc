@@ -102,6 +102,36 @@ TEST_F(FileApiTest, ArrayReads) {
   EXPECT_EQ(hearth_file_metadata_array_get_float(file_, "qwen2.block_count", 0, &f), HEARTH_ERROR_WRONG_TYPE);
 }
 
+TEST_F(FileApiTest, ArrayElementsAreCStringsAndTypeChecked) {
+  // Every string element is NUL-terminated where it is stored and stays put while the file is open.
+  for (uint64_t index : {0u, 1u, 220u, 50256u}) {
+    const char* s = nullptr;
+    size_t n = 0;
+    ASSERT_EQ(hearth_file_metadata_array_get_string(file_, "tokenizer.ggml.tokens", index, &s, &n), HEARTH_OK);
+    EXPECT_EQ(std::strlen(s), n) << index;
+    const char* again = nullptr;
+    ASSERT_EQ(hearth_file_metadata_array_get_string(file_, "tokenizer.ggml.tokens", index, &again, nullptr),
+              HEARTH_OK);
+    EXPECT_EQ(again, s) << index;
+  }
+  // Wrong element types name the element type.
+  const char* s = nullptr;
+  size_t n = 0;
+  int64_t i = 0;
+  double f = 0;
+  EXPECT_EQ(hearth_file_metadata_array_get_string(file_, "tokenizer.ggml.token_type", 0, &s, &n),
+            HEARTH_ERROR_WRONG_TYPE);
+  EXPECT_NE(std::string(hearth_last_error()).find("int32"), std::string::npos) << hearth_last_error();
+  EXPECT_EQ(hearth_file_metadata_array_get_float(file_, "tokenizer.ggml.tokens", 0, &f), HEARTH_ERROR_WRONG_TYPE);
+  EXPECT_NE(std::string(hearth_last_error()).find("string"), std::string::npos) << hearth_last_error();
+  EXPECT_EQ(hearth_file_metadata_array_get_float(file_, "tokenizer.ggml.token_type", 0, &f),
+            HEARTH_ERROR_WRONG_TYPE);
+  EXPECT_EQ(hearth_file_metadata_array_get_int(file_, "tokenizer.ggml.merges", 0, &i), HEARTH_ERROR_WRONG_TYPE);
+  EXPECT_EQ(hearth_file_metadata_array_get_int(file_, "general.architecture", 0, &i), HEARTH_ERROR_WRONG_TYPE);
+  EXPECT_EQ(hearth_file_metadata_array_get_int(file_, "tokenizer.ggml.token_type", 0, nullptr),
+            HEARTH_ERROR_INVALID_ARGUMENT);
+}
+
 TEST_F(FileApiTest, ToJsonBufferProtocol) {
   size_t length = 0;
   EXPECT_EQ(hearth_file_metadata_to_json(file_, "general.architecture", 0, nullptr, 0, &length),

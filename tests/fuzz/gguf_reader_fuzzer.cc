@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "absl/types/span.h"
 #include "lib/gguf/gguf_file.h"
@@ -26,7 +27,20 @@ void Touch(const Value& v) {
   if (auto f = v.AsFloat(); f.ok()) h += static_cast<uint64_t>(*f != 0);
   if (auto b = v.AsBool(); b.ok()) h += *b;
   if (auto s = v.AsString(); s.ok()) h += s->size();
-  for (const Value& e : v.elements()) Touch(e);
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (v.elements_boxed()) {
+      Touch(v.array_element(i));
+      continue;
+    }
+    if (v.element_type() == hearth::gguf::ValueType::kString) {
+      const std::string_view s = v.string_element(i);
+      if (s.data()[s.size()] != '\0') __builtin_trap();  // The C API hands these out as C strings.
+      h += s.size();
+    } else {
+      h += v.raw_uint_element(i);
+    }
+    Touch(v.element(i));
+  }
   g_sink = g_sink + h;
 }
 

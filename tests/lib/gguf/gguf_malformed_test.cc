@@ -267,8 +267,8 @@ TEST(GgufMalformedTest, NestingDepth) {
   auto ok = GgufFile::Parse(absl::MakeConstSpan(Nested(8).bytes()));
   ASSERT_TRUE(ok.ok()) << ok.status();
   const Value* v = (*ok)->metadata().Find("deep");
-  for (int i = 0; i < 7; ++i) v = &v->elements()[0];
-  EXPECT_EQ(*v->elements()[0].AsUint(), 42u);
+  for (int i = 0; i < 7; ++i) v = &v->array_element(0);
+  EXPECT_EQ(*v->element(0).AsUint(), 42u);
   EXPECT_THAT(ErrorOf(Nested(9)), HasSubstr("nested more than 8 levels"));
   EXPECT_THAT(ErrorOf(Nested(100000)), HasSubstr("nested more than 8 levels"));
 }

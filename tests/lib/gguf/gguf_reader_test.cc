@@ -1,7 +1,9 @@
 // Reading valid files built by the writer, and writer round trips.
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -52,13 +54,39 @@ TEST(GgufReaderTest, ReadsEveryValueType) {
   const Value* nested = m.Find("test.nested");
   ASSERT_NE(nested, nullptr);
   EXPECT_EQ(nested->element_type(), ValueType::kArray);
-  ASSERT_EQ(nested->elements().size(), 3u);
-  EXPECT_EQ(nested->elements()[0].element_type(), ValueType::kUint8);
-  EXPECT_EQ(*nested->elements()[0].elements()[0].AsUint(), 7u);
-  EXPECT_EQ(*nested->elements()[1].elements()[0].AsString(), "x");
-  EXPECT_EQ(nested->elements()[2].element_type(), ValueType::kBool);
-  EXPECT_TRUE(nested->elements()[2].elements().empty());
-  EXPECT_TRUE(m.Find("test.empty")->elements().empty());
+  ASSERT_EQ(nested->size(), 3u);
+  EXPECT_EQ(nested->array_element(0).element_type(), ValueType::kUint8);
+  EXPECT_EQ(*nested->array_element(0).element(0).AsUint(), 7u);
+  EXPECT_EQ(*nested->array_element(1).element(0).AsString(), "x");
+  EXPECT_EQ(nested->array_element(1).string_element(0), "x");
+  EXPECT_EQ(nested->array_element(2).element_type(), ValueType::kBool);
+  EXPECT_EQ(nested->array_element(2).size(), 0u);
+  EXPECT_EQ(m.Find("test.empty")->size(), 0u);
+}
+
+TEST(GgufReaderTest, ArraysAreParsedCompactly) {
+  SmallFileData data;
+  const std::string bytes = SmallValidFile(data);
+  auto file = GgufFile::Parse(AsBytes(bytes));
+  ASSERT_TRUE(file.ok()) << file.status();
+  const Metadata& m = (*file)->metadata();
+  const Value* strings = m.Find("test.strings");
+  ASSERT_NE(strings, nullptr);
+  EXPECT_FALSE(strings->elements_boxed());
+  ASSERT_EQ(strings->size(), 3u);
+  for (size_t i = 0; i < strings->size(); ++i) {
+    const std::string_view s = strings->string_element(i);
+    EXPECT_EQ(s.data()[s.size()], '\0') << i;
+    EXPECT_EQ(std::strlen(s.data()), s.size()) << i;
+  }
+  EXPECT_EQ(strings->string_element(2), "hello world");
+  const Value* ints = m.Find("test.ints");
+  ASSERT_NE(ints, nullptr);
+  EXPECT_FALSE(ints->elements_boxed());
+  EXPECT_EQ(ints->raw_int_element(1), -2);
+  EXPECT_EQ(ints->element(1).type(), ValueType::kInt32);
+  EXPECT_DOUBLE_EQ(m.Find("test.floats")->raw_float_element(1), -3.0);
+  EXPECT_TRUE(m.Find("test.nested")->elements_boxed());
 }
 
 TEST(GgufReaderTest, TensorsPointIntoTheBuffer) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -51,13 +52,75 @@ TEST(ValueTest, ArraysAndDebugString) {
   Value a = Value::Array(ValueType::kString, {Value::String("a"), Value::String("b")});
   EXPECT_EQ(a.type(), ValueType::kArray);
   EXPECT_EQ(a.element_type(), ValueType::kString);
-  ASSERT_EQ(a.elements().size(), 2u);
-  EXPECT_EQ(*a.elements()[1].AsString(), "b");
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(*a.element(1).AsString(), "b");
   EXPECT_EQ(a.DebugString(), "string[2] [\"a\", \"b\"]");
   std::vector<Value> many(20, Value::Uint(ValueType::kUint8, 1));
   EXPECT_THAT(Value::Array(ValueType::kUint8, many).DebugString(4), HasSubstr("..."));
   EXPECT_EQ(Value::Bool(false).DebugString(), "false");
   EXPECT_EQ(Value::Int(ValueType::kInt8, -4).DebugString(), "-4");
+}
+
+TEST(ValueTest, CompactStringArrays) {
+  Value a = Value::Array(ValueType::kString, {Value::String("ab"), Value::String(""), Value::String("c d")});
+  EXPECT_FALSE(a.elements_boxed());
+  ASSERT_EQ(a.size(), 3u);
+  EXPECT_EQ(a.string_element(0), "ab");
+  EXPECT_EQ(a.string_element(1), "");
+  EXPECT_EQ(a.string_element(2), "c d");
+  for (size_t i = 0; i < a.size(); ++i) {
+    const std::string_view s = a.string_element(i);
+    EXPECT_EQ(s.data()[s.size()], '\0') << i;  // Storage is NUL-terminated: usable as a C string.
+    EXPECT_EQ(a.element(i).type(), ValueType::kString);
+    EXPECT_EQ(*a.element(i).AsString(), s);
+  }
+  EXPECT_EQ(a.string_element(0).data() + 3, a.string_element(1).data());  // One buffer.
+
+  Value built = Value::EmptyArray(ValueType::kString);
+  built.Reserve(2, 6);
+  built.AppendString("xy");
+  built.Append(Value::String("z"));
+  EXPECT_EQ(built.DebugString(), "string[2] [\"xy\", \"z\"]");
+  EXPECT_EQ(Value().size(), 0u);
+  EXPECT_EQ(Value::String("scalar").size(), 0u);
+}
+
+TEST(ValueTest, CompactScalarArrays) {
+  Value ints = Value::Array(ValueType::kInt8, {Value::Int(ValueType::kInt8, -3), Value::Int(ValueType::kInt8, 5)});
+  EXPECT_FALSE(ints.elements_boxed());
+  ASSERT_EQ(ints.size(), 2u);
+  EXPECT_EQ(ints.raw_int_element(0), -3);
+  EXPECT_EQ(ints.element(0).type(), ValueType::kInt8);
+  EXPECT_EQ(*ints.element(0).AsInt(), -3);
+  EXPECT_FALSE(ints.element(0).AsUint().ok());
+  EXPECT_EQ(*ints.element(1).AsUint(), 5u);
+  Value floats = Value::Array(ValueType::kFloat32, {Value::Float(ValueType::kFloat32, 0.5)});
+  EXPECT_DOUBLE_EQ(floats.raw_float_element(0), 0.5);
+  EXPECT_DOUBLE_EQ(*floats.element(0).AsFloat(), 0.5);
+  Value big = Value::Array(ValueType::kUint64, {Value::Uint(ValueType::kUint64, UINT64_MAX)});
+  EXPECT_EQ(big.raw_uint_element(0), UINT64_MAX);
+  Value bools = Value::EmptyArray(ValueType::kBool);
+  bools.Append(Value::Bool(true));
+  EXPECT_TRUE(*bools.element(0).AsBool());
+  EXPECT_EQ(bools.DebugString(), "bool[1] [true]");
+
+  // Element types are still checked on every read.
+  EXPECT_FALSE(ints.element(0).AsString().ok());
+  EXPECT_FALSE(bools.element(0).AsInt().ok());
+  EXPECT_THAT(Message(floats.element(0).AsInt().status()), HasSubstr("float32"));
+}
+
+TEST(ValueTest, MismatchedAndNestedArraysAreBoxed) {
+  Value mixed = Value::Array(ValueType::kUint8, {Value::Uint(ValueType::kUint8, 1), Value::String("x")});
+  EXPECT_TRUE(mixed.elements_boxed());
+  ASSERT_EQ(mixed.size(), 2u);
+  EXPECT_EQ(mixed.array_element(0).type(), ValueType::kUint8);
+  EXPECT_EQ(mixed.element(1).type(), ValueType::kString);
+  EXPECT_EQ(mixed.DebugString(), "uint8[2] [1, \"x\"]");
+  Value nested = Value::Array(ValueType::kArray, {Value::Array(ValueType::kString, {Value::String("s")})});
+  EXPECT_TRUE(nested.elements_boxed());
+  EXPECT_EQ(nested.array_element(0).string_element(0), "s");
+  EXPECT_TRUE(Value::EmptyArray(ValueType::kArray).elements_boxed());
 }
 
 TEST(ValueTest, TypeNames) {
@@ -100,6 +163,15 @@ TEST(MetadataTest, AccessorsAndErrors) {
   EXPECT_FALSE(m.GetFloatArray("ids").ok());
   EXPECT_FALSE(m.GetStringArray("s").ok());
   EXPECT_THAT(Message(m.GetFloatArray("u").status()), HasSubstr("uint32"));
+  EXPECT_THAT(Message(m.GetStringArray("ids").status()), HasSubstr("array of uint32, not of string"));
+  EXPECT_THAT(Message(m.GetIntArray("scores").status()), HasSubstr("array of float32, not of integers"));
+
+  // An element that does not fit int64 names its index.
+  m.Add("big", Value::Array(ValueType::kUint64, {Value::Uint(ValueType::kUint64, 1),
+                                                 Value::Uint(ValueType::kUint64, UINT64_MAX)}));
+  auto big = m.GetIntArray("big");
+  EXPECT_EQ(big.status().code(), absl::StatusCode::kOutOfRange);
+  EXPECT_THAT(Message(big.status()), HasSubstr("'big[1]'"));
 }
 
 TEST(MetadataTest, SetReplacesInPlace) {
