@@ -69,6 +69,9 @@ using RopeFn = void (*)(float* x, int n_rot, bool neox, const float* cos_t, cons
 using AttendFn = void (*)(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* v,
                           size_t v_stride, int64_t n_kv, int64_t head_dim, int64_t head_dim_v, float scale,
                           float* out);
+using AttendRowsFn = void (*)(const float* const* q, int64_t n_rows, const int64_t* n_kv, const uint16_t* k,
+                              size_t k_stride, const uint16_t* v, size_t v_stride, int64_t head_dim,
+                              int64_t head_dim_v, float scale, float* const* out);
 
 struct KernelTable {
   Isa isa = Isa::kScalar;
@@ -84,6 +87,7 @@ struct KernelTable {
   BinaryOpFn add = nullptr;
   RopeFn rope = nullptr;
   AttendFn attend = nullptr;
+  AttendRowsFn attend_rows = nullptr;  // Optional: null means `attend` row by row.
 };
 
 // The scalar reference: the fallback on every machine and the oracle for every other table.

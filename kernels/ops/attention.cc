@@ -42,4 +42,12 @@ void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* 
   for (int64_t d = 0; d < head_dim_v; ++d) out[d] *= inv;
 }
 
+void AttendRows(const float* const* q, int64_t n_rows, const int64_t* n_kv, const uint16_t* k,
+                size_t k_stride, const uint16_t* v, size_t v_stride, int64_t head_dim, int64_t head_dim_v,
+                float scale, float* const* out) {
+  for (int64_t r = 0; r < n_rows; ++r) {
+    Attend(q[r], k, k_stride, v, v_stride, n_kv[r], head_dim, head_dim_v, scale, out[r]);
+  }
+}
+
 }  // namespace hearth::kernels

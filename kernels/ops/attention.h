@@ -19,6 +19,17 @@ inline constexpr int64_t kAttendBlock = 64;
 void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* v, size_t v_stride,
             int64_t n_kv, int64_t head_dim, int64_t head_dim_v, float scale, float* out);
 
+// Several query rows that share one KV head (the GQA heads of consecutive tokens), each as Attend:
+// out[r] = attention of q[r] over keys [0, n_kv[r]) of k and v. Tiled kernels (KernelTable::attend_rows)
+// convert each block of keys and values once for all the rows; this reference runs Attend row by row.
+void AttendRows(const float* const* q, int64_t n_rows, const int64_t* n_kv, const uint16_t* k,
+                size_t k_stride, const uint16_t* v, size_t v_stride, int64_t head_dim, int64_t head_dim_v,
+                float scale, float* const* out);
+
+// Query rows per AttendRows call that the forward pass aims for: tiled kernels keep this many rows' score
+// vectors in registers (more are split into calls of their own).
+inline constexpr int64_t kAttendTileRows = 24;
+
 }  // namespace hearth::kernels
 
 #endif  // HEARTH_KERNELS_OPS_ATTENTION_H_

@@ -219,6 +219,30 @@ void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* 
   for (int64_t d = 0; d < head_dim_v; ++d) out[d] *= inv;
 }
 
+// Vector traits of the tiled many-row kernel: blocks of 8 keys, 12 rows' scores in registers (of 16).
+struct AttVec {
+  static constexpr int kLanes = 8;
+  static constexpr int kMaxRows = 12;
+  using F = __m256;
+  static F Zero() { return _mm256_setzero_ps(); }
+  static F Set1(float x) { return _mm256_set1_ps(x); }
+  static F Load(const float* p) { return _mm256_loadu_ps(p); }
+  static void Store(float* p, F v) { _mm256_storeu_ps(p, v); }
+  static F Fmadd(F a, F b, F c) { return _mm256_fmadd_ps(a, b, c); }
+  static F Mul(F a, F b) { return _mm256_mul_ps(a, b); }
+  static F Sub(F a, F b) { return _mm256_sub_ps(a, b); }
+  static F ExpV(F v) { return Exp(v); }
+  static float ReduceMax(F v) { return HorizontalMax(v); }
+  static float ReduceAdd(F v) { return HorizontalSum(v); }
+  static F MaskKeys(F v, int valid) {
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    const __m256 keep = _mm256_castsi256_ps(_mm256_cmpgt_epi32(_mm256_set1_epi32(valid), lane));
+    return _mm256_blendv_ps(_mm256_set1_ps(-std::numeric_limits<float>::infinity()), v, keep);
+  }
+};
+
+#include "kernels/x86_common/attend_rows.inc"
+
 }  // namespace
 
 void RegisterFloatOps(KernelTable& table) {
@@ -228,6 +252,7 @@ void RegisterFloatOps(KernelTable& table) {
   table.add = Add;
   table.rope = Rope;
   table.attend = Attend;
+  table.attend_rows = AttendRows;
 }
 
 }  // namespace hearth::kernels::avx2

@@ -203,6 +203,28 @@ void Attend(const float* q, const uint16_t* k, size_t k_stride, const uint16_t* 
   }
 }
 
+// Vector traits of the tiled many-row kernel: blocks of 16 keys, 24 rows' scores in registers.
+struct AttVec {
+  static constexpr int kLanes = 16;
+  static constexpr int kMaxRows = static_cast<int>(kAttendTileRows);
+  using F = __m512;
+  static F Zero() { return _mm512_setzero_ps(); }
+  static F Set1(float x) { return _mm512_set1_ps(x); }
+  static F Load(const float* p) { return _mm512_loadu_ps(p); }
+  static void Store(float* p, F v) { _mm512_storeu_ps(p, v); }
+  static F Fmadd(F a, F b, F c) { return _mm512_fmadd_ps(a, b, c); }
+  static F Mul(F a, F b) { return _mm512_mul_ps(a, b); }
+  static F Sub(F a, F b) { return _mm512_sub_ps(a, b); }
+  static F ExpV(F v) { return Exp(v); }
+  static float ReduceMax(F v) { return _mm512_reduce_max_ps(v); }
+  static float ReduceAdd(F v) { return _mm512_reduce_add_ps(v); }
+  static F MaskKeys(F v, int valid) {
+    return _mm512_mask_blend_ps(TailMask(valid), _mm512_set1_ps(-std::numeric_limits<float>::infinity()), v);
+  }
+};
+
+#include "kernels/x86_common/attend_rows.inc"
+
 }  // namespace
 
 void RegisterFloatOps(KernelTable& table) {
@@ -212,6 +234,7 @@ void RegisterFloatOps(KernelTable& table) {
   table.add = Add;
   table.rope = Rope;
   table.attend = Attend;
+  table.attend_rows = AttendRows;
 }
 
 }  // namespace hearth::kernels::avx512

@@ -6,7 +6,9 @@
 #include <initializer_list>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
 #include "absl/functional/function_ref.h"
+#include "kernels/ops/attention.h"
 #include "kernels/ops/float_ops.h"
 #include "kernels/ops/matmul.h"
 
@@ -47,12 +49,14 @@ struct FloatOps {
     add = kt.add != nullptr ? kt.add : ref.add;
     rope = kt.rope != nullptr ? kt.rope : ref.rope;
     attend = kt.attend != nullptr ? kt.attend : ref.attend;
+    attend_rows = kt.attend_rows;  // Null: `attend` row by row.
   }
   kernels::RmsNormFn rms_norm;
   kernels::BinaryOpFn silu_mul;
   kernels::BinaryOpFn add;
   kernels::RopeFn rope;
   kernels::AttendFn attend;
+  kernels::AttendRowsFn attend_rows;
 };
 
 class Pass {
@@ -227,12 +231,15 @@ class Pass {
       }
     });
 
-    // Causal attention: one item per (token, head), latest (costliest) tokens first, handed out
-    // dynamically so threads finish together. The last layer needs only the rows that reach the output.
+    // Causal attention in tiles: one item per (a few consecutive tokens, KV head) whose rows are the GQA
+    // heads of those tokens, so a tiled kernel converts each block of keys and values once for all of
+    // them. Latest (costliest) tiles first, handed out dynamically so threads finish together. The last
+    // layer needs only the rows that reach the output.
     const int64_t hdv = c_.head_dim_v;
     const int64_t group = c_.n_head / c_.n_head_kv;
-    const bool last_only = il == c_.n_layer - 1 && !req_.all_logits;
-    const int64_t items = (last_only ? 1 : n_) * c_.n_head;
+    const int64_t n_out = il == c_.n_layer - 1 && !req_.all_logits ? 1 : n_;
+    const int64_t tile = std::max<int64_t>(1, kernels::kAttendTileRows / group);
+    const int64_t items = (n_out + tile - 1) / tile * c_.n_head_kv;
     const float scale = 1.0f / std::sqrt(static_cast<float>(hd));
     const uint16_t* k0 = cache_.k(il, 0);
     const uint16_t* v0 = cache_.v(il, 0);
@@ -240,13 +247,34 @@ class Pass {
     const size_t v_row = static_cast<size_t>(cache_.v_row());
     std::atomic<int64_t> next{0};
     pool_.Run([&](int, int) {
+      absl::InlinedVector<const float*, 2 * kernels::kAttendTileRows> q_rows;
+      absl::InlinedVector<float*, 2 * kernels::kAttendTileRows> out_rows;
+      absl::InlinedVector<int64_t, 2 * kernels::kAttendTileRows> n_kv;
       for (int64_t item = next.fetch_add(1, std::memory_order_relaxed); item < items;
            item = next.fetch_add(1, std::memory_order_relaxed)) {
-        const int64_t t = n_ - 1 - item / c_.n_head;
-        const int64_t h = item % c_.n_head;
-        const int64_t kvh = h / group;
-        ops_.attend(&s_.q[t * c_.q_dim() + h * hd], k0 + kvh * hd, k_row, v0 + kvh * hdv, v_row,
-                    req_.pos0 + t + 1, hd, hdv, scale, &s_.attn[t * c_.n_head * hdv + h * hdv]);
+        const int64_t kvh = item % c_.n_head_kv;
+        const int64_t t_end = n_ - item / c_.n_head_kv * tile;
+        const int64_t t_begin = std::max(n_ - n_out, t_end - tile);
+        q_rows.clear();
+        out_rows.clear();
+        n_kv.clear();
+        for (int64_t t = t_begin; t < t_end; ++t) {
+          for (int64_t h = kvh * group; h < (kvh + 1) * group; ++h) {
+            q_rows.push_back(&s_.q[t * c_.q_dim() + h * hd]);
+            out_rows.push_back(&s_.attn[t * c_.n_head * hdv + h * hdv]);
+            n_kv.push_back(req_.pos0 + t + 1);
+          }
+        }
+        const uint16_t* k = k0 + kvh * hd;
+        const uint16_t* v = v0 + kvh * hdv;
+        const int64_t rows = static_cast<int64_t>(q_rows.size());
+        if (ops_.attend_rows != nullptr) {
+          ops_.attend_rows(q_rows.data(), rows, n_kv.data(), k, k_row, v, v_row, hd, hdv, scale, out_rows.data());
+        } else {
+          for (int64_t r = 0; r < rows; ++r) {
+            ops_.attend(q_rows[r], k, k_row, v, v_row, n_kv[r], hd, hdv, scale, out_rows[r]);
+          }
+        }
       }
     });
   }

@@ -1,6 +1,6 @@
 // The blocked online-softmax attention kernel: the scalar reference against a direct softmax computed in
 // double, and every available kernel table's version against the scalar one, across block boundaries,
-// head sizes with vector tails and strided cache rows.
+// head sizes with vector tails and strided cache rows; the tiled many-row kernels against the reference.
 #include "kernels/ops/attention.h"
 
 #include <cmath>
@@ -97,6 +97,73 @@ TEST(AttentionTest, EveryTableMatchesScalar) {
       }
     }
   }
+}
+
+// The tiled many-row kernels against the scalar Attend row by row: rows whose key counts differ (causal
+// limits of consecutive tokens, some ending inside a key block), more rows than one register tile, head
+// sizes the tiles cover and ones they hand to the one-row kernel (not multiples of 8 or of the lanes).
+TEST(AttentionTest, EveryTableAttendRowsMatchesScalar) {
+  struct RowsCase {
+    int64_t n_rows, first_n_kv, head_dim, head_dim_v;
+  };
+  const RowsCase cases[] = {{1, 1, 64, 64},     {6, 1, 128, 128},  {24, 61, 128, 128}, {30, 200, 64, 64},
+                            {13, 17, 80, 80},   {7, 33, 72, 40},   {5, 9, 17, 9},      {48, 513, 128, 128}};
+  int checked = 0;
+  for (Isa isa : AvailableIsas()) {
+    const KernelTable& kt = **KernelsForIsa(isa);
+    if (kt.attend_rows == nullptr) continue;
+    for (const RowsCase& rc : cases) {
+      const Case c{rc.first_n_kv + rc.n_rows, rc.head_dim, rc.head_dim_v};
+      const Data d = MakeData(c, static_cast<uint32_t>(rc.n_rows * 31 + rc.first_n_kv));
+      std::mt19937 rng(static_cast<uint32_t>(rc.n_rows));
+      std::normal_distribution<float> dist(0.0f, 2.0f);
+      std::vector<std::vector<float>> q(static_cast<size_t>(rc.n_rows), std::vector<float>(rc.head_dim));
+      std::vector<std::vector<float>> want(q.size(), std::vector<float>(rc.head_dim_v));
+      std::vector<std::vector<float>> got(q.size(), std::vector<float>(rc.head_dim_v, NAN));
+      std::vector<const float*> q_rows;
+      std::vector<float*> out_rows;
+      std::vector<int64_t> n_kv;
+      const float scale = 1.0f / std::sqrt(static_cast<float>(rc.head_dim));
+      for (size_t r = 0; r < q.size(); ++r) {
+        for (float& x : q[r]) x = dist(rng);
+        // Rows in groups of 6 (GQA heads of one token) with one more key per token.
+        n_kv.push_back(rc.first_n_kv + static_cast<int64_t>(r) / 6);
+        q_rows.push_back(q[r].data());
+        out_rows.push_back(got[r].data());
+        Attend(q[r].data(), d.k.data(), d.k_stride, d.v.data(), d.v_stride, n_kv.back(), rc.head_dim,
+               rc.head_dim_v, scale, want[r].data());
+      }
+      kt.attend_rows(q_rows.data(), rc.n_rows, n_kv.data(), d.k.data(), d.k_stride, d.v.data(), d.v_stride,
+                     rc.head_dim, rc.head_dim_v, scale, out_rows.data());
+      for (size_t r = 0; r < q.size(); ++r) {
+        for (size_t i = 0; i < want[r].size(); ++i) {
+          ASSERT_NEAR(got[r][i], want[r][i], 1e-5f * (1.0f + std::fabs(want[r][i])))
+              << IsaName(isa) << " rows=" << rc.n_rows << " hd=" << rc.head_dim << " row " << r << " i=" << i;
+        }
+      }
+      ++checked;
+    }
+  }
+  if (checked == 0) GTEST_SKIP() << "no table has a tiled attention kernel on this CPU";
+}
+
+// The reference AttendRows is Attend row by row, exactly.
+TEST(AttentionTest, ReferenceAttendRowsIsAttendPerRow) {
+  const Case c{40, 64, 64};
+  const Data d = MakeData(c, 3);
+  std::vector<float> q2(c.head_dim), a(c.head_dim_v), b(c.head_dim_v), want_a(a), want_b(b);
+  for (int64_t i = 0; i < c.head_dim; ++i) q2[i] = -d.q[i];
+  const float* q_rows[] = {d.q.data(), q2.data()};
+  float* out_rows[] = {a.data(), b.data()};
+  const int64_t n_kv[] = {40, 7};
+  AttendRows(q_rows, 2, n_kv, d.k.data(), d.k_stride, d.v.data(), d.v_stride, c.head_dim, c.head_dim_v, 0.125f,
+             out_rows);
+  Attend(d.q.data(), d.k.data(), d.k_stride, d.v.data(), d.v_stride, 40, c.head_dim, c.head_dim_v, 0.125f,
+         want_a.data());
+  Attend(q2.data(), d.k.data(), d.k_stride, d.v.data(), d.v_stride, 7, c.head_dim, c.head_dim_v, 0.125f,
+         want_b.data());
+  EXPECT_EQ(a, want_a);
+  EXPECT_EQ(b, want_b);
 }
 
 }  // namespace
