@@ -47,7 +47,7 @@ cmake -S "$ROOT" -B "$BUILD_DIR" \
   -DHEARTH_BUILD_BENCHMARKS=OFF -DHEARTH_BUILD_PYTHON=OFF -DHEARTH_BUILD_FUZZERS=OFF >/dev/null
 
 # Kernel tests: the NEON ones, and the scalar/SIMD suites, which cover every level the CPU runs.
-KERNEL_TESTS=(neon_kernels_test dispatch_test fp16_test float_ops_test matmul_test gemm_test
+KERNEL_TESTS=(neon_kernels_test neon_gemm_test dispatch_test fp16_test float_ops_test matmul_test gemm_test
               scalar_float_formats_test scalar_legacy_quants_test scalar_iq4_quants_test scalar_k_quants_test
               simd_legacy_test simd_k_quants_test)
 # The golden-logit test (every shared model: one batch, token by token, chunks of 5, prefill + decode, greedy)

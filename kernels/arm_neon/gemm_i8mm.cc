@@ -7,7 +7,7 @@
 // measured here, QEMU only checks correctness) is that SMMLA issues about as often as SDOT. Design:
 // - Operands are 16 bytes holding 8 consecutive quants of two rows: [x0[8c..8c+7], x1[8c..8c+7]] (one ZIP
 //   of 64-bit lanes). Activations are interleaved once per call, in chunks of 32..64 tokens (sized to
-//   stay in L2, see kActChunkBytes); for each chunk, every panel of 4 weight rows (2 row
+//   stay in L2, see gemm_common.inc); for each chunk, every panel of 4 weight rows (2 row
 //   pairs) is unpacked and interleaved into per-thread scratch that stays in L1 and then meets every
 //   token of the chunk, so weight unpacking is paid once per chunk, not per token.
 // - Register block 4 rows x 4 tokens = 4 tiles: per 8-element chunk 2 weight + 2 activation loads feed 4
@@ -38,36 +38,16 @@
 namespace hearth::kernels::neon_i8mm {
 namespace {
 
-#include "kernels/arm_neon/gemm_i8mm_formats.inc"
+#include "kernels/arm_neon/gemm_common.inc"
+#include "kernels/arm_neon/gemm_formats.inc"
 
 constexpr int kPanelRows = 4;   // Two row pairs.
 constexpr int kTileTokens = 4;  // Two token pairs.
-// Tokens per activation chunk: up to 64, fewer for long rows so the chunk (about kActChunkBytes) stays in
-// a 1 MiB L2 (Neoverse N1/N2/V1) next to the panel, but at least 32, so that unpacking a panel is shared
-// by 8 register blocks. Guesses from cache sizes, not measured (no ARM hardware here).
-constexpr size_t kActChunkBytes = size_t{512} << 10;
-constexpr int64_t kMinTokenChunk = 32;
-constexpr int64_t kMaxTokenChunk = 64;
-
-inline int64_t MinI64(int64_t a, int64_t b) { return a < b ? a : b; }
 
 // SMMLA operand: 8 quants of each of two rows.
 struct Chunk16 {
   int8x16_t v;
 };
-
-// Per-thread scratch shared by every format (the thread pool's threads are long-lived). Its element type
-// is local to this file, so no std::vector code is shared with files built for older cores.
-struct alignas(16) Line {
-  uint8_t b[16];
-};
-
-inline uint8_t* Scratch(size_t bytes) {
-  thread_local std::vector<Line> buf;
-  const size_t lines = (bytes + sizeof(Line) - 1) / sizeof(Line);
-  if (buf.size() < lines) buf.resize(lines);
-  return buf.data()->b;
-}
 
 // Rows x0, x1 (16 elements each, x1 zero for padding) as the two SMMLA operands of their 8-element chunks.
 inline void StorePair(int8x16_t x0, int8x16_t x1, Chunk16* out) {
@@ -356,8 +336,7 @@ void Gemm(int64_t n, const void* w, size_t row_bytes, int64_t n_rows, const void
   using AMeta = typename K::AMeta;
   const int64_t nblocks = n / K::kElems;
   const size_t pair_chunks = static_cast<size_t>(nblocks) * K::kChunks;
-  int64_t chunk_tokens = static_cast<int64_t>(kActChunkBytes / act_row_bytes) / kTileTokens * kTileTokens;
-  chunk_tokens = chunk_tokens < kMinTokenChunk ? kMinTokenChunk : MinI64(chunk_tokens, kMaxTokenChunk);
+  const int64_t chunk_tokens = TokenChunk(act_row_bytes, kTileTokens);
   const int64_t max_pairs = (MinI64(chunk_tokens, n_tokens) + 1) / 2;
 
   // Scratch: interleaved activations of one token chunk, their metadata, one panel and its metadata.

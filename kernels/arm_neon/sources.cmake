@@ -7,10 +7,12 @@ set(HEARTH_NEON_BASE_SOURCES
   arm_neon/float_formats.cc
   arm_neon/legacy_quants.cc
   arm_neon/k_quants.cc
-  arm_neon/float_ops.cc)
+  arm_neon/float_ops.cc
+  arm_neon/gemm_neon.cc)
 set(HEARTH_NEON_DOTPROD_SOURCES
   arm_neon/legacy_quants_dotprod.cc
-  arm_neon/k_quants_dotprod.cc)
+  arm_neon/k_quants_dotprod.cc
+  arm_neon/gemm_dotprod.cc)
 set(HEARTH_NEON_I8MM_SOURCES
   arm_neon/gemm_i8mm.cc)
 set_source_files_properties(${HEARTH_NEON_BASE_SOURCES} PROPERTIES COMPILE_OPTIONS "-ffp-contract=off")

@@ -2,5 +2,5 @@
 # through QEMU by scripts/test_aarch64.sh).
 if(CMAKE_SYSTEM_PROCESSOR MATCHES "aarch64|arm64")
   hearth_add_test(neon_kernels_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/neon_kernels_test.cc LIBS hearth_kernels)
-  hearth_add_test(i8mm_gemm_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/i8mm_gemm_test.cc LIBS hearth_kernels)
+  hearth_add_test(neon_gemm_test SOURCES ${CMAKE_CURRENT_LIST_DIR}/neon_gemm_test.cc LIBS hearth_kernels)
 endif()

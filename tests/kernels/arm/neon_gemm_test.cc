@@ -1,17 +1,20 @@
-// The SMMLA gemm of the neon-i8mm table (kernels/arm_neon/gemm_i8mm.cc) against the same table's vec_dot:
-// every (row, token) for 1..17 rows and 1..9 tokens (every tail of the 4 x 4 register block and of the row
-// and token pairs) and for 71 tokens (more than one activation chunk), within 1e-5 of sum |w * x| (float
-// summation order; the K formats compute vec_dot's own float expression per super-block, so they must
-// match exactly), never writing outside the rows; random quant bytes and extreme ones (all 0x00, 0x7f,
-// 0x80, 0xff) with activations at +-127, against the scalar vec_dot. Skipped where the CPU lacks i8mm;
-// under QEMU_CPU=max (HEARTH_EXPECT_ISA=neon-i8mm, set by scripts/test_aarch64.sh) the level must be
-// present and must have a gemm for every format.
+// The many-token gemm of every NEON level (neon: SMULL + SADALP, kernels/arm_neon/gemm_neon.cc;
+// neon-dotprod: SDOT by element, gemm_dotprod.cc; neon-i8mm: SMMLA, gemm_i8mm.cc) against vec_dot: every
+// (row, token) for 1..17 rows and 1..9 tokens (every tail of the 4-row panels, of the token quads and
+// pairs, and of the register blocks: 4 rows x 8 tokens on dotprod, 4 x 4 on the others) and for 71 tokens
+// (more than one activation chunk, also with rows long enough that a chunk holds fewer than 64 tokens).
+// The K formats compute vec_dot's own float expression per super-block, so they must match it exactly;
+// the legacy ones within 1e-5 of sum |w * x| (float summation order). Outputs past the rows are never
+// written. Random quant bytes, and extreme ones (all 0x00, 0x7f, 0x80, 0xff) with activations at +-127
+// against the scalar vec_dot. A level the CPU lacks is skipped, unless HEARTH_EXPECT_ISA (set by
+// scripts/test_aarch64.sh for each emulated CPU) says the CPU runs it.
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -31,13 +34,27 @@ constexpr int64_t kMaxTokens = 9;
 
 bool IsKFormat(GgmlType type) { return GetGgmlTypeInfo(type).block_elems == 256; }
 
-// The i8mm table, or null when this build or CPU lacks it (a failure if the test run expects it).
-const KernelTable* I8mmTable() {
-  absl::StatusOr<const KernelTable*> t = KernelsForIsa(Isa::kNeonI8mm);
+constexpr Isa kLevels[] = {Isa::kNeon, Isa::kNeonDotprod, Isa::kNeonI8mm};
+
+// Position of a NEON level in kLevels (each level implies the ones before it), -1 for any other.
+int LevelRank(Isa isa) {
+  for (int i = 0; i < 3; ++i) {
+    if (kLevels[i] == isa) return i;
+  }
+  return -1;
+}
+
+// The table of `isa`, or null when this build or CPU lacks it (a failure if HEARTH_EXPECT_ISA names this
+// level or a later one).
+const KernelTable* LevelTable(Isa isa) {
+  absl::StatusOr<const KernelTable*> t = KernelsForIsa(isa);
   if (t.ok()) return *t;
   const char* expect = std::getenv("HEARTH_EXPECT_ISA");
-  EXPECT_FALSE(expect != nullptr && std::string(expect) == "neon-i8mm")
-      << "HEARTH_EXPECT_ISA=neon-i8mm but the level is unavailable: " << t.status();
+  if (expect != nullptr && *expect != '\0') {
+    absl::StatusOr<Isa> expected = ParseIsa(expect);
+    EXPECT_FALSE(expected.ok() && LevelRank(*expected) >= LevelRank(isa))
+        << "HEARTH_EXPECT_ISA=" << expect << " but " << IsaName(isa) << " is unavailable: " << t.status();
+  }
   return nullptr;
 }
 
@@ -141,71 +158,77 @@ std::vector<float> RandomActivations(int64_t cols, int64_t tokens, uint32_t seed
   return x;
 }
 
-class I8mmGemmTest : public ::testing::TestWithParam<GgmlType> {};
+class NeonGemmTest : public ::testing::TestWithParam<std::tuple<Isa, GgmlType>> {
+ protected:
+  void SetUp() override {
+    table_ = LevelTable(std::get<0>(GetParam()));
+    if (table_ == nullptr) GTEST_SKIP() << IsaName(std::get<0>(GetParam())) << " is not available here";
+    ASSERT_NE(table_->format(type()).gemm, nullptr);
+  }
+  GgmlType type() const { return std::get<1>(GetParam()); }
+  const KernelTable* table_ = nullptr;
+};
 
-TEST_P(I8mmGemmTest, HasGemm) {
-  const KernelTable* table = I8mmTable();
-  if (table == nullptr) GTEST_SKIP() << "no neon-i8mm on this CPU";
-  EXPECT_NE(table->format(GetParam()).gemm, nullptr);
-}
-
-TEST_P(I8mmGemmTest, RandomBytesMatchVecDot) {
-  const KernelTable* table = I8mmTable();
-  if (table == nullptr) GTEST_SKIP() << "no neon-i8mm on this CPU";
-  const GgmlType type = GetParam();
-  ASSERT_NE(table->format(type).gemm, nullptr);
+TEST_P(NeonGemmTest, RandomBytesMatchVecDot) {
   for (const int64_t cols : {int64_t{256}, int64_t{768}}) {
-    SCOPED_TRACE(std::string(GgmlTypeName(type)) + " cols " + std::to_string(cols));
-    const Data d = MakeData(*table, type, cols, -1, RandomActivations(cols, kMaxTokens, 11),
+    SCOPED_TRACE(std::string(GgmlTypeName(type())) + " cols " + std::to_string(cols));
+    const Data d = MakeData(*table_, type(), cols, -1, RandomActivations(cols, kMaxTokens, 11),
                             static_cast<uint32_t>(cols));
-    CheckAllShapes(*table, *table, type, d, IsKFormat(type));
+    CheckAllShapes(*table_, *table_, type(), d, IsKFormat(type()));
   }
 }
 
-// More tokens than one activation chunk (at most 64 tokens are interleaved at a time): 71 tokens = a full
-// chunk plus an odd remainder, 6 rows (a panel with one row pair).
-TEST_P(I8mmGemmTest, TokensAcrossChunksMatchVecDot) {
-  const KernelTable* table = I8mmTable();
-  if (table == nullptr) GTEST_SKIP() << "no neon-i8mm on this CPU";
-  const GgmlType type = GetParam();
-  const FormatKernels& fk = table->format(type);
-  ASSERT_NE(fk.gemm, nullptr);
-  const int64_t cols = 256, rows = 6, tokens = 71;
-  const Data d = MakeData(*table, type, cols, -1, RandomActivations(cols, tokens, 3), 9);
-  std::vector<float> y(static_cast<size_t>(tokens * rows));
-  fk.gemm(cols, d.w.data(), d.row_bytes, rows, d.act.data(), d.act_row_bytes, tokens, y.data(), rows);
-  for (int64_t t = 0; t < tokens; ++t) {
-    for (int64_t r = 0; r < rows; ++r) {
-      const float ref = fk.vec_dot(cols, d.w.data() + r * d.row_bytes, d.act.data() + t * d.act_row_bytes);
-      ASSERT_NEAR(y[static_cast<size_t>(t * rows + r)], ref, 1e-5 * Magnitude(*table, type, d, r, t) + 1e-6)
-          << GgmlTypeName(type) << " row " << r << " token " << t;
+// More tokens than one activation chunk (at most 64 tokens are repacked at a time): 71 tokens = a full
+// chunk plus an odd remainder, 6 rows (a full 4-row panel and a half one). With 9728 columns a chunk
+// holds only 40..48 tokens (sized to the L2), a count that is not a power of two.
+TEST_P(NeonGemmTest, TokensAcrossChunksMatchVecDot) {
+  const FormatKernels& fk = table_->format(type());
+  const int64_t rows = 6, tokens = 71;
+  for (const int64_t cols : {int64_t{256}, int64_t{9728}}) {
+    SCOPED_TRACE(std::string(GgmlTypeName(type())) + " cols " + std::to_string(cols));
+    const Data d = MakeData(*table_, type(), cols, -1, RandomActivations(cols, tokens, 3), 9);
+    std::vector<float> y(static_cast<size_t>(tokens * rows));
+    fk.gemm(cols, d.w.data(), d.row_bytes, rows, d.act.data(), d.act_row_bytes, tokens, y.data(), rows);
+    for (int64_t t = 0; t < tokens; ++t) {
+      for (int64_t r = 0; r < rows; ++r) {
+        const float ref = fk.vec_dot(cols, d.w.data() + r * d.row_bytes, d.act.data() + t * d.act_row_bytes);
+        const float got = y[static_cast<size_t>(t * rows + r)];
+        if (IsKFormat(type())) {
+          ASSERT_EQ(got, ref) << "row " << r << " token " << t;
+        } else {
+          const double tol = 1e-5 * Magnitude(*table_, type(), d, r, t) + 1e-6;
+          ASSERT_NEAR(got, ref, tol) << "row " << r << " token " << t;
+        }
+      }
     }
   }
 }
 
 // Extreme quant bytes with activations at +-127 (all +1, all -1, alternating): the integer paths at their
 // largest sums, against the scalar vec_dot (exact integer sums).
-TEST_P(I8mmGemmTest, ExtremeBytesMatchScalarVecDot) {
-  const KernelTable* table = I8mmTable();
-  if (table == nullptr) GTEST_SKIP() << "no neon-i8mm on this CPU";
-  const GgmlType type = GetParam();
-  ASSERT_NE(table->format(type).gemm, nullptr);
+TEST_P(NeonGemmTest, ExtremeBytesMatchScalarVecDot) {
   const int64_t cols = 512;
   for (const int pattern : {0x00, 0x7f, 0x80, 0xff}) {
     for (int signs = 0; signs < 3; ++signs) {
-      SCOPED_TRACE(std::string(GgmlTypeName(type)) + " pattern " + std::to_string(pattern) + " signs " +
+      SCOPED_TRACE(std::string(GgmlTypeName(type())) + " pattern " + std::to_string(pattern) + " signs " +
                    std::to_string(signs));
       std::vector<float> x(static_cast<size_t>(cols * kMaxTokens));
       for (size_t i = 0; i < x.size(); ++i) x[i] = (signs == 1 || (signs == 2 && i % 2 == 1)) ? -1.0f : 1.0f;
-      const Data d = MakeData(*table, type, cols, pattern, x, 5);
-      CheckAllShapes(*table, ScalarKernels(), type, d, /*exact=*/false);
+      const Data d = MakeData(*table_, type(), cols, pattern, x, 5);
+      CheckAllShapes(*table_, ScalarKernels(), type(), d, /*exact=*/IsKFormat(type()));
     }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Formats, I8mmGemmTest, ::testing::ValuesIn(kFormats),
-                         [](const ::testing::TestParamInfo<GgmlType>& param_info) {
-                           return std::string(GgmlTypeName(param_info.param));
+INSTANTIATE_TEST_SUITE_P(Levels, NeonGemmTest, ::testing::Combine(::testing::ValuesIn(kLevels),
+                                                                  ::testing::ValuesIn(kFormats)),
+                         [](const ::testing::TestParamInfo<std::tuple<Isa, GgmlType>>& param_info) {
+                           std::string name = std::string(IsaName(std::get<0>(param_info.param))) + "_" +
+                                              std::string(GgmlTypeName(std::get<1>(param_info.param)));
+                           for (char& c : name) {
+                             if (c == '-') c = '_';
+                           }
+                           return name;
                          });
 
 }  // namespace
