@@ -1,21 +1,25 @@
 #!/usr/bin/env bash
 # Compares hearth's speed with llama.cpp's on the same GGUF files and prints a Markdown table.
-#   scripts/bench_compare.sh --llama-bench PATH [--hearth PATH] [-t 2] [-r 5] [-p 512] [-n 128] [--rounds 1]
-#                            MODEL.gguf...
+#   scripts/bench_compare.sh --llama-bench PATH [--hearth PATH] [--membw PATH] [-t 2] [-r 5] [-p 512] [-n 128]
+#                            [--rounds 1] MODEL.gguf...
 # For each model it runs `hearth bench --json` and `llama-bench -o json` with the same -p/-n/-t/-r, alternating
 # the two tools ROUNDS times (hearth, llama, hearth, llama, ...) so that machine noise hits both alike. With
 # several rounds, the repetitions of all rounds are pooled into one mean and sample sd per tool.
 # PATH is a prebuilt llama-bench binary: this script never builds or downloads llama.cpp.
+# --membw PATH (../shared/tools/membw.c, compiled) measures read bandwidth with the same thread count right
+# before each tool's run, and a second table gives decode speed as a share of its ceiling: bandwidth / weight
+# bytes read per token (hearth's model_bytes), with the bandwidth taken in the same rounds.
 # hearth defaults to $HEARTH_CLI, then `hearth` on PATH, then build/examples/hearth in this checkout.
 set -euo pipefail
 
 usage() {
-  sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 LLAMA_BENCH=""
+MEMBW=""
 HEARTH="${HEARTH_CLI:-}"
 THREADS=2
 REPS=5
@@ -30,6 +34,7 @@ while [ $# -gt 0 ]; do
   case "$1" in
     --llama-bench) [ $# -ge 2 ] || usage; LLAMA_BENCH="$2"; shift 2 ;;
     --hearth) [ $# -ge 2 ] || usage; HEARTH="$2"; shift 2 ;;
+    --membw) [ $# -ge 2 ] || usage; MEMBW="$2"; shift 2 ;;
     -t|--threads) [ $# -ge 2 ] && is_uint "$2" || usage; THREADS="$2"; shift 2 ;;
     -r|--repetitions) [ $# -ge 2 ] && is_uint "$2" || usage; REPS="$2"; shift 2 ;;
     -p|--n-prompt) [ $# -ge 2 ] && is_uint "$2" || usage; N_PROMPT="$2"; shift 2 ;;
@@ -46,6 +51,7 @@ done
 [ "$THREADS" -ge 1 ] && [ "$REPS" -ge 1 ] && [ "$ROUNDS" -ge 1 ] || usage
 [ "$N_PROMPT" -gt 0 ] || [ "$N_GEN" -gt 0 ] || { echo "bench_compare: -p 0 and -n 0 measure nothing" >&2; usage; }
 [ -x "$LLAMA_BENCH" ] || { echo "bench_compare: llama-bench not executable: $LLAMA_BENCH" >&2; exit 1; }
+[ -z "$MEMBW" ] || [ -x "$MEMBW" ] || { echo "bench_compare: membw not executable: $MEMBW" >&2; exit 1; }
 if [ -z "$HEARTH" ]; then
   if command -v hearth >/dev/null 2>&1; then HEARTH="$(command -v hearth)"; else HEARTH="$ROOT/build/examples/hearth"; fi
 fi
@@ -57,13 +63,21 @@ done
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
 
-# One line per run: TOOL<TAB>MODEL_INDEX<TAB>FILE with the tool's JSON output, or FAILED.
+# One line per run: TOOL<TAB>MODEL_INDEX<TAB>FILE with the tool's JSON output, or FAILED; with --membw also
+# membw<TAB>MODEL_INDEX<TAB>GB/s.
 runs="$tmp/runs.tsv"
 : >"$runs"
+measure_bandwidth() {
+  [ -n "$MEMBW" ] || return 0
+  local gbs
+  gbs="$(OMP_NUM_THREADS="$THREADS" "$MEMBW" | sed -n 's/^read bandwidth: \([0-9.]*\) GB\/s.*/\1/p')"
+  if [ -n "$gbs" ]; then printf 'membw\t%s\t%s\n' "$1" "$gbs" >>"$runs"; fi
+}
 for i in "${!MODELS[@]}"; do
   m="${MODELS[$i]}"
   for ((round = 0; round < ROUNDS; ++round)); do
     echo "bench_compare: $(basename "$m"): round $((round + 1))/$ROUNDS" >&2
+    measure_bandwidth "$i"
     out="$tmp/hearth.$i.$round.json"
     if "$HEARTH" bench "$m" -p "$N_PROMPT" -n "$N_GEN" -t "$THREADS" -r "$REPS" --json >"$out" 2>"$out.err"; then
       printf 'hearth\t%s\t%s\n' "$i" "$out" >>"$runs"
@@ -71,6 +85,7 @@ for i in "${!MODELS[@]}"; do
       echo "bench_compare: hearth failed on $m: $(tail -n 1 "$out.err")" >&2
       printf 'hearth\t%s\tFAILED\n' "$i" >>"$runs"
     fi
+    measure_bandwidth "$i"
     out="$tmp/llama.$i.$round.json"
     if "$LLAMA_BENCH" -m "$m" -p "$N_PROMPT" -n "$N_GEN" -t "$THREADS" -r "$REPS" -o json >"$out" 2>"$out.err"; then
       printf 'llama\t%s\t%s\n' "$i" "$out" >>"$runs"
@@ -122,11 +137,16 @@ def llama_result(data, kind, n):
 
 
 collected = {}  # (tool, model index, kind) -> list of (mean, sd)
+bandwidth = {}  # model index -> list of GB/s
+model_bytes = {}  # model index -> weight bytes read per decoded token (hearth's model_bytes)
 failed = set()
 with open(runs_file) as f:
     for line in f:
         tool, index, path = line.rstrip("\n").split("\t")
         index = int(index)
+        if tool == "membw":
+            bandwidth.setdefault(index, []).append(float(path))
+            continue
         if path == "FAILED":
             failed.add((tool, index))
             continue
@@ -137,6 +157,8 @@ with open(runs_file) as f:
             print(f"bench_compare: cannot parse {tool} output: {e}", file=sys.stderr)
             failed.add((tool, index))
             continue
+        if tool == "hearth" and data.get("model_bytes"):
+            model_bytes[index] = int(data["model_bytes"])
         for kind, n in tests:
             r = hearth_result(data, kind) if tool == "hearth" else llama_result(data, kind, n)
             if r is not None:
@@ -169,5 +191,26 @@ for index, model in enumerate(models):
         print(f"| {os.path.basename(model)} | {size(model)} | {kind}{n} | {fmt(h)} | {fmt(l)} | {ratio} |")
 print()
 print("ratio = hearth tok/s / llama.cpp tok/s (above 1: hearth is faster).")
+
+if bandwidth and any(kind == "tg" for kind, _ in tests):
+    n_gen = dict(tests)["tg"]
+    print()
+    print("| model | weight bytes/token | read bandwidth GB/s | ceiling t/s | hearth tg | of ceiling | llama.cpp tg | of ceiling |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for index, model in enumerate(models):
+        bw, wb = bandwidth.get(index), model_bytes.get(index)
+        if not bw or not wb:
+            continue
+        mean_bw = sum(bw) / len(bw)
+        sd_bw = math.sqrt(sum((x - mean_bw) ** 2 for x in bw) / (len(bw) - 1)) if len(bw) > 1 else 0.0
+        ceiling = mean_bw * 1e9 / wb
+        h = pool(collected.get(("hearth", index, "tg"), []))
+        l = pool(collected.get(("llama", index, "tg"), []))
+        share = lambda r: "-" if r is None else f"{100 * r[0] / ceiling:.0f}%"
+        print(f"| {os.path.basename(model)} | {wb / 1e6:.1f} MB | {mean_bw:.1f} ± {sd_bw:.1f} | {ceiling:.1f} | "
+              f"{fmt(h)} | {share(h)} | {fmt(l)} | {share(l)} |")
+    print()
+    print(f"ceiling = mean read bandwidth ({len(next(iter(bandwidth.values())))} membw runs per model, "
+          f"{threads} threads, taken before each tool's run) / weight bytes read per token.")
 sys.exit(status)
 EOF

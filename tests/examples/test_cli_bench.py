@@ -130,6 +130,32 @@ def test_bench_compare_with_stand_in_llama_bench(tmp_path):
     assert log.read_text().count("llama") == 2
 
 
+def test_bench_compare_bandwidth_ceiling_table(tmp_path):
+    fake = tmp_path / "llama-bench"
+    fake.write_text(FAKE_LLAMA_BENCH.format(python=sys.executable, log=str(tmp_path / "calls.log")))
+    fake.chmod(0o755)
+    membw = tmp_path / "membw"  # Stand-in: a fixed reading, in membw.c's output format.
+    membw.write_text("#!/bin/sh\necho \"read bandwidth: 20.0 GB/s (best of 10, 2048 MiB, $OMP_NUM_THREADS threads)\"\n")
+    membw.chmod(0o755)
+    proc = subprocess.run(
+        ["bash", COMPARE, "--llama-bench", fake, "--hearth", CLI, "--membw", membw, "-t", "1", "-r", "1", "-p", "8",
+         "-n", "4", TINY],
+        capture_output=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr.decode(errors="replace")
+    out = proc.stdout.decode()
+    assert "| model | weight bytes/token | read bandwidth GB/s | ceiling t/s |" in out
+    row = next(line for line in out.splitlines() if line.startswith("| tiny-qwen2-Q8_0.gguf") and "GB" not in line
+               and "MB |" in line)
+    cells = [c.strip() for c in row.strip("|").split("|")]
+    weight_mb = float(cells[1].split()[0])
+    assert cells[2] == "20.0 ± 0.0"
+    assert float(cells[3]) == pytest.approx(20e9 / (weight_mb * 1e6), rel=1e-2)
+    assert cells[7] == f"{100 * 50.0 / float(cells[3]):.0f}%"  # The stand-in llama-bench decodes at 50 t/s.
+    missing = subprocess.run(["bash", COMPARE, "--llama-bench", fake, "--membw", tmp_path / "nope", TINY],
+                             capture_output=True, timeout=60)
+    assert missing.returncode == 1 and b"membw not executable" in missing.stderr
+
+
 @pytest.mark.parametrize("args", [[], ["--llama-bench"], ["--llama-bench", "x", "-p", "ten", "m.gguf"],
                                   ["--llama-bench", "x"], ["--bogus", "m.gguf"]])
 def test_bench_compare_bad_arguments_exit_2(args):
