@@ -1,6 +1,8 @@
-// Byte layout of the x86 interleaved 8-row groups of Q4_K and Q6_K, the decode layout that weights are
-// converted to at load. Read by the interleaved gemv (interleaved_k_quants.inc) and by the gemm panel
-// packers that start from groups (gemm_pack_k_groups.inc). ISA-neutral: constants and offsets only.
+// Byte layout of the x86 interleaved 8-row groups of Q4_K, Q5_K and Q6_K, the decode layout that weights
+// are converted to at load. Read by the interleaved gemv (interleaved_k_quants.inc) and by the gemm panel
+// packers that start from groups (gemm_pack_k_groups.inc).
+// ISA-neutral: constants and offsets only. In every format a quant "step" is 32 bytes whose 32-bit lane r
+// holds 4 consecutive file bytes of row r.
 #ifndef HEARTH_KERNELS_X86_COMMON_INTERLEAVED_K_LAYOUT_H_
 #define HEARTH_KERNELS_X86_COMMON_INTERLEAVED_K_LAYOUT_H_
 
@@ -38,6 +40,13 @@ constexpr int Q6KQlByte(int i, int r) {
   return kQ6KOffQ + kQ6KStep * (8 * (i / 16) + i % 8) + 32 * ((i / 8) % 2) + 4 * r;
 }
 constexpr int Q6KQhByte(int i, int r) { return kQ6KOffQ + kQ6KStep * i + 64 + 4 * r; }
+
+// Q5_K group block (1408 bytes): d, dmin and the 6-bit scales and mins exactly as Q4_K (offsets 0..127),
+// then qh step k (k < 8) at 128 + 32k (lane r = qh[4k .. 4k + 3] of row r; bit 2c / 2c + 1 is the fifth
+// bit of the low / high nibbles of quant step (c, k)), then the quant steps as Q4_K's at 384.
+inline constexpr int kQ5KGroupBytes = kIlKRows * static_cast<int>(sizeof(BlockQ5_K));
+inline constexpr int kQ5KOffQh = 128, kQ5KOffQ = 384;
+static_assert(kQ5KOffQ + 1024 == kQ5KGroupBytes);
 
 }  // namespace hearth::kernels::x86_layout
 
