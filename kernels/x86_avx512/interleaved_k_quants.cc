@@ -1,5 +1,5 @@
-// Interleaved 8-row decode layout and gemv for Q4_K, Q5_K and Q6_K (kernels/x86_common/
-// interleaved_k_quants.inc), compiled here with the AVX-512 flags: 256-bit
+// Interleaved 8-row decode layout and gemv for Q2_K..Q6_K and IQ4_XS (kernels/x86_common/
+// interleaved_k_quants.inc and interleaved_k_low.inc), compiled here with the AVX-512 flags: 256-bit
 // vpdpbusd, and 32 vector registers for wider token tiles.
 
 // GCC 12 flags the _mm512_undefined_* placeholders inside its own avx512fintrin.h as uninitialized (GCC
@@ -28,8 +28,15 @@ namespace hearth::kernels::avx512 {
 
 #include "kernels/x86_common/interleaved_k_quants.inc"
 
+namespace {
+#include "kernels/x86_common/interleaved_k_scales.inc"
+}  // namespace
+
+#include "kernels/x86_common/interleaved_k_low.inc"
+
 void RegisterInterleavedKQuants(KernelTable& table) {
   RegisterInterleavedKQuantsImpl<true>(table);
+  RegisterInterleavedLowBitImpl<true>(table);
 }
 
 }  // namespace hearth::kernels::avx512

@@ -1,4 +1,4 @@
-// The interleaved decode layout of the K-quants, for every table this CPU runs that has one:
+// The interleaved decode layout of the K-quants and IQ4_XS, for every table this CPU runs that has one:
 // pack then unpack is the identity on the bytes (valid blocks and random bytes); gemv matches the same
 // table's vec_dot per (row, token) within float summation-order tolerance (1e-5 of sum |w * x|) for several
 // row lengths, group counts and 1..9 tokens, and with every quant byte at an extreme against the scalar
@@ -21,7 +21,8 @@
 namespace hearth::kernels {
 namespace {
 
-constexpr GgmlType kFormats[] = {GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K};
+constexpr GgmlType kFormats[] = {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K,
+                                 GgmlType::kQ5_K, GgmlType::kQ6_K, GgmlType::kIQ4_XS};
 
 // Bytes [begin, end) of a block holding the fp16 scales (d, and dmin where the format has mins).
 struct Fp16Range {
@@ -29,7 +30,10 @@ struct Fp16Range {
 };
 Fp16Range Fp16Bytes(GgmlType type) {
   switch (type) {
+    case GgmlType::kQ2_K: return {80, 84};
+    case GgmlType::kQ3_K: return {108, 110};
     case GgmlType::kQ6_K: return {208, 210};
+    case GgmlType::kIQ4_XS: return {0, 2};
     default: return {0, 4};  // Q4_K, Q5_K.
   }
 }
