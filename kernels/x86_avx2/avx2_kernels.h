@@ -15,7 +15,7 @@ void RegisterGemmLegacy(KernelTable& table);    // Many-token gemm: Q4_0, Q4_1, 
 void RegisterGemmLowBit(KernelTable& table);         // Many-token gemm: Q2_K, Q3_K, IQ4_NL, IQ4_XS
 void RegisterGemmFloat(KernelTable& table);          // Many-token gemm: F16, BF16
 void RegisterInterleavedLegacy(KernelTable& table);  // Decode layout: 32-element formats
-void RegisterInterleavedKQuants(KernelTable& table); // Decode layout: K-quants
+void RegisterInterleavedKQuants(KernelTable& table); // Decode layout: Q2_K..Q6_K, IQ4_XS
 void RegisterFloatOps(KernelTable& table);      // RMSNorm, softmax, SiLU-mul, add, RoPE, attention
 
 }  // namespace hearth::kernels::avx2

@@ -11,6 +11,7 @@
 #include <cstring>
 
 #include "kernels/formats/block_layouts.h"
+#include "kernels/x86_common/interleaved_k_layout.h"
 #include "kernels/x86_avx2/avx2_kernels.h"
 #include "kernels/x86_avx2/gemm_q8_internal.h"
 
@@ -24,6 +25,7 @@ using gemm::kPanel;
 using gemm::kPanelAlign;
 using gemm::kStep;
 using gemm::Pair16;
+using gemm::Pair16Lanes;
 using gemm::RunPanels;
 using gemm::StoreRows;
 using gemm::TileFn;
@@ -33,6 +35,12 @@ inline int32_t ScaleLane(int sc) { return Pair16(sc, sc); }
 constexpr int kIq4Offset = 0;  // Signed table values (sign trick below).
 
 #include "kernels/x86_common/gemm_pack_low.inc"
+
+// The scale lanes 8 rows at a time (packing from interleaved groups).
+inline __m256i ScaleLanes(__m256i sc) { return Pair16Lanes(sc, sc); }
+#include "kernels/x86_common/interleaved_k_scales.inc"
+#include "kernels/x86_common/gemm_pack_groups.inc"
+#include "kernels/x86_common/gemm_pack_low_groups.inc"
 
 enum class Mode {
   kOffset,  // Unsigned quants, d_a * d * (total - corr).
@@ -195,6 +203,13 @@ void RegisterGemmLowBit(KernelTable& table) {
   table.format(GgmlType::kQ3_K).gemm = GemmSb<16, UnpackQ3K<false>, 4, Mode::kOffset>;
   table.format(GgmlType::kIQ4_XS).gemm = GemmSb<8, UnpackIq4Xs, 1, Mode::kSigned>;
   table.format(GgmlType::kIQ4_NL).gemm = GemmIq4Nl;
+  // Weights converted to the interleaved decode layout at load go through the same micro-kernels.
+  table.format(GgmlType::kQ2_K).interleaved.gemm =
+      GemmGroups<PackQ23KGroups<false, false>, 16, sizeof(BlockQ2_K), SbTile<16, 4, Mode::kMins>>;
+  table.format(GgmlType::kQ3_K).interleaved.gemm =
+      GemmGroups<PackQ23KGroups<true, false>, 16, sizeof(BlockQ3_K), SbTile<16, 4, Mode::kOffset>>;
+  table.format(GgmlType::kIQ4_XS).interleaved.gemm =
+      GemmGroups<PackIq4XsGroups, 8, sizeof(BlockIQ4_XS), SbTile<8, 1, Mode::kSigned>>;
 }
 
 }  // namespace hearth::kernels::avx2

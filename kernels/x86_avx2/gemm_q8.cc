@@ -44,6 +44,7 @@ inline int32_t ScaleLane(int sc) { return Pair16(sc, sc); }
 // The same lanes, 8 rows at a time (packing from interleaved groups).
 inline __m256i ScaleLanes(__m256i sc) { return Pair16Lanes(sc, sc); }
 
+#include "kernels/x86_common/gemm_pack_groups.inc"
 #include "kernels/x86_common/gemm_pack_k_groups.inc"
 
 // Q8_K activation block: float d at 0, qs at 4, int16 bsums at 260 (292 bytes). kGroup: steps summed
@@ -150,8 +151,11 @@ void RegisterGemmKQuants(KernelTable& table) {
   table.format(GgmlType::kQ5_K).gemm = GemmQ5K;
   table.format(GgmlType::kQ6_K).gemm = GemmQ6K;
   // Weights converted to the interleaved decode layout at load go through the same micro-kernels.
-  table.format(GgmlType::kQ4_K).interleaved.gemm = GemmKGroups<PackQ4KGroups, 8, KTile<8, 8>>;
-  table.format(GgmlType::kQ6_K).interleaved.gemm = GemmKGroups<PackQ6KGroups, 16, KTile<16, 2>>;
+  table.format(GgmlType::kQ4_K).interleaved.gemm =
+      GemmGroups<PackQ45KGroups<false>, 8, sizeof(BlockQ4_K), KTile<8, 8>>;
+  table.format(GgmlType::kQ5_K).interleaved.gemm =
+      GemmGroups<PackQ45KGroups<true>, 8, sizeof(BlockQ5_K), KTile<8, 4>>;
+  table.format(GgmlType::kQ6_K).interleaved.gemm = GemmGroups<PackQ6KGroups, 16, sizeof(BlockQ6_K), KTile<16, 2>>;
 }
 
 }  // namespace hearth::kernels::avx2

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/formats/block_layouts.h"
+#include "kernels/x86_common/interleaved_k_layout.h"
 #include "kernels/x86_avx512/avx512_kernels.h"
 #include "kernels/x86_avx512/gemm_q8_internal.h"
 
@@ -25,6 +26,7 @@ using gemm::kPanelAlign;
 using gemm::kStep;
 using gemm::Load4;
 using gemm::Pair16;
+using gemm::Pair16Lanes;
 using gemm::RowMask;
 using gemm::RunPanels;
 using gemm::TileFn;
@@ -34,6 +36,12 @@ inline int32_t ScaleLane(int sc) { return sc; }
 constexpr int kIq4Offset = 128;  // Unsigned table values for vpdpbusd.
 
 #include "kernels/x86_common/gemm_pack_low.inc"
+
+// The scale lanes 8 rows at a time (packing from interleaved groups).
+inline __m256i ScaleLanes(__m256i sc) { return sc; }
+#include "kernels/x86_common/interleaved_k_scales.inc"
+#include "kernels/x86_common/gemm_pack_groups.inc"
+#include "kernels/x86_common/gemm_pack_low_groups.inc"
 
 // Q8_K activation block: float d at 0, qs at 4, int16 bsums at 260 (292 bytes). kNsub == 1: folded
 // scales, the dpbusd sum is the super-block's total.
@@ -200,6 +208,13 @@ void RegisterGemmLowBit(KernelTable& table) {
   table.format(GgmlType::kQ3_K).gemm = GemmSb<1, UnpackQ3K<true>, false>;
   table.format(GgmlType::kIQ4_XS).gemm = GemmSb<8, UnpackIq4Xs, false>;
   table.format(GgmlType::kIQ4_NL).gemm = GemmIq4Nl;
+  // Weights converted to the interleaved decode layout at load go through the same micro-kernels.
+  table.format(GgmlType::kQ2_K).interleaved.gemm =
+      GemmGroups<PackQ23KGroups<false, true>, 1, sizeof(BlockQ2_K), SbTile<1, true>>;
+  table.format(GgmlType::kQ3_K).interleaved.gemm =
+      GemmGroups<PackQ23KGroups<true, true>, 1, sizeof(BlockQ3_K), SbTile<1, false>>;
+  table.format(GgmlType::kIQ4_XS).interleaved.gemm =
+      GemmGroups<PackIq4XsGroups, 8, sizeof(BlockIQ4_XS), SbTile<8, false>>;
 }
 
 }  // namespace hearth::kernels::avx512

@@ -1,7 +1,7 @@
-// The interleaved decode layout of the K-quants, for every table this CPU runs that has one: pack then
-// unpack is the identity on the bytes (valid blocks and random bytes); gemv matches the same table's
-// vec_dot per (row, token) within float summation-order tolerance (1e-5 of sum |w * x|) for several row
-// lengths, group counts and token counts, and with every quant byte at an extreme against the scalar
+// The interleaved decode layout of the K-quants and IQ4_XS, for every table this CPU runs that has one:
+// pack then unpack is the identity on the bytes (valid blocks and random bytes); gemv matches the same
+// table's vec_dot per (row, token) within float summation-order tolerance (1e-5 of sum |w * x|) for several
+// row lengths, group counts and 1..9 tokens, and with every quant byte at an extreme against the scalar
 // vec_dot; the layout's gemm equals the file-layout gemm bit for bit; MatMulRows over an interleaved
 // matrix matches the file layout.
 #include <algorithm>
@@ -21,7 +21,22 @@
 namespace hearth::kernels {
 namespace {
 
-constexpr GgmlType kFormats[] = {GgmlType::kQ4_K, GgmlType::kQ5_K, GgmlType::kQ6_K};
+constexpr GgmlType kFormats[] = {GgmlType::kQ2_K, GgmlType::kQ3_K, GgmlType::kQ4_K,
+                                 GgmlType::kQ5_K, GgmlType::kQ6_K, GgmlType::kIQ4_XS};
+
+// Bytes [begin, end) of a block holding the fp16 scales (d, and dmin where the format has mins).
+struct Fp16Range {
+  int begin, end;
+};
+Fp16Range Fp16Bytes(GgmlType type) {
+  switch (type) {
+    case GgmlType::kQ2_K: return {80, 84};
+    case GgmlType::kQ3_K: return {108, 110};
+    case GgmlType::kQ6_K: return {208, 210};
+    case GgmlType::kIQ4_XS: return {0, 2};
+    default: return {0, 4};  // Q4_K, Q5_K.
+  }
+}
 
 struct Data {
   int64_t cols = 0, rows = 0, tokens = 0;
@@ -149,7 +164,7 @@ TEST_P(InterleavedKQuantsTest, GemvMatchesVecDot) {
     const InterleavedKernels& ik = fk.interleaved;
     for (int64_t cols : {int64_t{256}, int64_t{1536}, int64_t{8960}}) {
       const int64_t groups = cols == 8960 ? 2 : 3;
-      const Data d = MakeData(*c.table, c.type, cols, groups * ik.rows, 5, static_cast<uint32_t>(cols + 3));
+      const Data d = MakeData(*c.table, c.type, cols, groups * ik.rows, 9, static_cast<uint32_t>(cols + 3));
       const std::vector<double> mag = Magnitudes(*c.table, c.type, d);
       const std::vector<uint8_t> packed = PackAll(ik, d);
       for (int64_t tokens = 1; tokens <= d.tokens; ++tokens) {
@@ -179,9 +194,7 @@ TEST_P(InterleavedKQuantsTest, ExtremeQuantsMatchScalarVecDot) {
   const std::vector<Case> cases = Cases(GetParam());
   if (cases.empty()) GTEST_SKIP() << "no interleaved layout for " << GgmlTypeName(GetParam());
   const GgmlTypeInfo& info = GetGgmlTypeInfo(GetParam());
-  // Bytes [begin, end) of a block holding fp16 scales.
-  const int fp16_begin = GetParam() == GgmlType::kQ6_K ? 208 : 0;
-  const int fp16_end = GetParam() == GgmlType::kQ6_K ? 210 : 4;
+  const auto [fp16_begin, fp16_end] = Fp16Bytes(GetParam());
   for (const Case& c : cases) {
     const InterleavedKernels& ik = c.table->format(c.type).interleaved;
     for (uint8_t pattern : {uint8_t{0xff}, uint8_t{0x80}, uint8_t{0x7f}, uint8_t{0x00}}) {
@@ -224,8 +237,7 @@ TEST_P(InterleavedKQuantsTest, ExtremeQuantsMatchScalarVecDot) {
 TEST_P(InterleavedKQuantsTest, LayoutGemmEqualsFileLayoutGemm) {
   const GgmlType type = GetParam();
   const GgmlTypeInfo& info = GetGgmlTypeInfo(type);
-  const int fp16_begin = type == GgmlType::kQ6_K ? 208 : 0;
-  const int fp16_end = type == GgmlType::kQ6_K ? 210 : 4;
+  const auto [fp16_begin, fp16_end] = Fp16Bytes(type);
   int checked = 0;
   for (const Case& c : Cases(type)) {
     const FormatKernels& fk = c.table->format(type);
