@@ -6,6 +6,10 @@
 #include <utility>
 #include <vector>
 
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "lib/gguf/absl_compat.h"
@@ -103,6 +107,29 @@ class Binder {
   const kernels::KernelTable& kernels_;
 };
 
+// A matrix's bytes in the arena: its blocks, rounded up to a cache line so the next one starts aligned.
+size_t MatrixBytes(const kernels::WeightMatrix& m) {
+  return (static_cast<size_t>(m.rows) * m.row_bytes + 63) / 64 * 64;
+}
+
+// The interleaved weights are streamed once per token: on 2 MiB pages the TLB covers far more of them,
+// and decode measured about 5% faster (Q4_0 1.5B shape, 2 threads). The arena is aligned and sized to
+// whole huge pages (at most 2 MiB unused) and asks for them with MADV_HUGEPAGE, which covers the
+// default `madvise` setting of transparent huge pages; where the kernel says no, it is ordinary memory.
+absl::StatusOr<AlignedBuffer> AllocateArena(size_t bytes) {
+  constexpr size_t kHugePage = size_t{2} << 20;
+  const size_t size = (bytes + kHugePage - 1) / kHugePage * kHugePage;
+  AlignedBuffer arena(static_cast<uint8_t*>(std::aligned_alloc(kHugePage, size)));
+  if (arena == nullptr) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("cannot allocate ", bytes, " bytes for the interleaved weight matrices"));
+  }
+#if defined(MADV_HUGEPAGE)
+  ::madvise(arena.get(), size, MADV_HUGEPAGE);  // Advice only: failing leaves ordinary pages.
+#endif
+  return arena;
+}
+
 }  // namespace
 
 absl::StatusOr<ModelWeights> BindWeights(const gguf::GgufFile& file, const ModelConfig& c,
@@ -161,25 +188,26 @@ absl::Status InterleaveWeights(const gguf::GgufFile& file, const kernels::Kernel
   // Chunks of about 4 MiB: the file pages of a chunk are released right after it is converted, so the
   // peak is the file plus one chunk, not the file plus the largest matrix.
   constexpr size_t kChunkBytes = size_t{4} << 20;
+  size_t total = 0;
+  for (const kernels::WeightMatrix* m : matrices) {
+    if (kernels::CanInterleave(kernels, *m)) total += MatrixBytes(*m);
+  }
+  if (total == 0) return absl::OkStatus();
+  HEARTH_ASSIGN_OR_RETURN(weights.interleaved, AllocateArena(total));
+  uint8_t* next = weights.interleaved.get();
   for (kernels::WeightMatrix* m : matrices) {
     if (!kernels::CanInterleave(kernels, *m)) continue;
     const kernels::WeightMatrix src = *m;
-    const size_t bytes = static_cast<size_t>(src.rows) * src.row_bytes;
-    AlignedBuffer buffer(static_cast<uint8_t*>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
-    if (buffer == nullptr) {
-      return absl::ResourceExhaustedError(
-          absl::StrCat("cannot allocate ", bytes, " bytes for an interleaved weight matrix"));
-    }
     const int64_t group = kernels.format(src.type).interleaved.rows;
     const int64_t chunk_rows =
         std::max<int64_t>(group, static_cast<int64_t>(kChunkBytes / src.row_bytes) / group * group);
     for (int64_t r0 = 0; r0 < src.rows; r0 += chunk_rows) {
       const int64_t r1 = std::min(src.rows, r0 + chunk_rows);
-      *m = kernels::InterleaveMatrix(kernels, src, r0, r1, buffer.get());
+      *m = kernels::InterleaveMatrix(kernels, src, r0, r1, next);
       file.ReleasePages(src.row(r0), static_cast<size_t>(r1 - r0) * src.row_bytes);
     }
-    weights.interleaved_bytes += bytes;
-    weights.owned.push_back(std::move(buffer));
+    next += MatrixBytes(src);
+    weights.interleaved_bytes += static_cast<size_t>(src.rows) * src.row_bytes;
   }
   if (tied) weights.output = weights.token_embd;
   return absl::OkStatus();

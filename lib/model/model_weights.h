@@ -46,7 +46,7 @@ struct ModelWeights {
   kernels::WeightMatrix output;      // n_embd -> n_vocab; token_embd when output.weight is absent.
   const float* rope_freqs = nullptr; // Optional [n_rot / 2] frequency divisors (rope_freqs.weight).
   std::vector<LayerWeights> layers;
-  std::vector<AlignedBuffer> owned;  // Storage of the interleaved matrices.
+  AlignedBuffer interleaved;          // One arena holding every interleaved matrix.
   size_t interleaved_bytes = 0;      // Bytes of weights converted to the interleaved layout.
 };
 
